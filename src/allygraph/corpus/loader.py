@@ -175,7 +175,7 @@ def load_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "Note One.txt").write_text("A title\\n\\nNaoto Kan spoke.\\n")
+    >>> _ = (folder / "Note One.txt").write_text("A title\n\nNaoto Kan spoke.\n")
     >>> doc = load_document(folder / "Note One.txt")
     >>> doc.doc_id, doc.text[doc.zones[1].start:].strip()
     ('note-one', 'Naoto Kan spoke.')

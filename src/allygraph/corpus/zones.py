@@ -100,7 +100,7 @@ def split_zones(text: str) -> tuple[tuple[Zone, ...], tuple[Note, ...]]:
     metadata; a notes heading opens a NOTES zone that runs over numbered items and their
     continuation lines until a furniture/metadata heading closes it.
 
-    >>> zones, notes = split_zones("Title\\n\\nBody text.\\n\\nNotes\\n\\n  1. A. Author, Book.")
+    >>> zones, notes = split_zones("Title\n\nBody text.\n\nNotes\n\n  1. A. Author, Book.")
     >>> [z.kind.value for z in zones]
     ['title', 'body', 'furniture', 'notes']
     >>> [n.number for n in notes]

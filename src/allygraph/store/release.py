@@ -1,0 +1,252 @@
+"""The embedded store: a folder of immutable Oxigraph releases and a CURRENT pointer.
+
+Layout (``root`` is ``ALLYGRAPH_STORE``)::
+
+    root/CURRENT                      name of the published release, replaced atomically
+    root/releases/<name>/db/          Oxigraph database holding every graph
+    root/releases/<name>/release.json counts, documents and their hashes, conformance
+    root/releases/<name>/validation.ttl  SHACL report of that release
+
+A writer never touches a published release: it starts a new one (a hard-linked checkpoint
+of the current one, or an empty one), changes it, and publishes it by replacing ``CURRENT``
+with :func:`os.replace`. Readers therefore never see half a release, and a failed build
+leaves the published graph as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+
+from allygraph.errors import StoreError
+
+__all__ = ["KEEP_RELEASES", "PublishedStore", "ReleaseWriter", "current_release", "open_published"]
+
+KEEP_RELEASES = 3
+"""How many releases stay on disk (the published one and the ones before it)."""
+
+
+def current_release(root: Path) -> Path | None:
+    """Return the folder of the published release, or None when nothing was published."""
+    pointer = root / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        msg = f"{pointer}: cannot read the release pointer ({err.strerror})"
+        raise StoreError(msg) from err
+    folder = root / "releases" / name
+    if not name or not (folder / "db").is_dir():
+        msg = f"{pointer}: names release {name!r}, which is missing; rebuild with `allygraph build`"
+        raise StoreError(msg)
+    return folder
+
+
+class PublishedStore:
+    """Read access to the published release, reopened when a newer one is published.
+
+    Attributes:
+        root: The store folder.
+        store: A read-only :class:`pyoxigraph.Store` of the current release.
+        release: The release's ``release.json`` content.
+        release_dir: The folder of the current release.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        folder = current_release(self.root)
+        if folder is None:
+            msg = f"{self.root}: no graph has been published yet; run `allygraph build` first"
+            raise StoreError(msg)
+        self._open(folder)
+
+    def _open(self, folder: Path) -> None:
+        try:
+            self.store = ox.Store.read_only(str(folder / "db"))
+        except OSError as err:
+            msg = f"{folder / 'db'}: cannot open the store ({err})"
+            raise StoreError(msg) from err
+        self.release_dir = folder
+        self.release = _read_release_info(folder)
+        self._stamp = _pointer_stamp(self.root)
+
+    def refresh(self) -> bool:
+        """Reopen the store if another release was published since; return whether it was."""
+        stamp = _pointer_stamp(self.root)
+        if stamp == self._stamp:
+            return False
+        folder = current_release(self.root)
+        if folder is None or folder == self.release_dir:
+            self._stamp = stamp
+            return False
+        self._open(folder)
+        return True
+
+
+def open_published(root: Path | str) -> PublishedStore:
+    """Open the published release of a store folder for reading.
+
+    Raises:
+        StoreError: Nothing was published yet, or the store cannot be opened.
+    """
+    return PublishedStore(Path(root))
+
+
+def _pointer_stamp(root: Path) -> tuple[int, int]:
+    try:
+        st = (root / "CURRENT").stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_ino)
+
+
+def _read_release_info(folder: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"name": folder.name}
+    except (OSError, ValueError) as err:
+        msg = f"{folder / 'release.json'}: cannot read release information ({err})"
+        raise StoreError(msg) from err
+    return data
+
+
+class ReleaseWriter:
+    """Write a new release and publish it atomically; abandon it on any error.
+
+    Use as a context manager::
+
+        with ReleaseWriter(root, incremental=True) as release:
+            release.replace_graph(graph_iri, ntriples_bytes)
+            release.publish({"triples": ...})
+
+    Leaving the block without :meth:`publish` (or with an exception) deletes the new
+    release; the published one is untouched.
+    """
+
+    def __init__(self, root: Path | str, *, incremental: bool = False) -> None:
+        self.root = Path(root)
+        self.incremental = incremental
+        self.published = False
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.name = f"r{stamp}-{os.getpid()}"
+        self.folder = self.root / "releases" / self.name
+        self.previous = current_release(self.root)
+        self.previous_info = _read_release_info(self.previous) if self.previous else {}
+
+    def __enter__(self) -> ReleaseWriter:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=False)
+            if self.incremental and self.previous is not None:
+                ox.Store.read_only(str(self.previous / "db")).backup(str(self.folder / "db"))
+            self.store = ox.Store(str(self.folder / "db"))
+        except OSError as err:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            msg = f"{self.folder}: cannot create a new release ({err})"
+            raise StoreError(msg) from err
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self.published:
+            with contextlib.suppress(AttributeError):
+                del self.store
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def graphs(self) -> set[str]:
+        """IRIs of the named graphs in the release being written."""
+        return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat | None = None) -> None:
+        """Replace one named graph by the triples in ``data`` (N-Triples unless ``fmt``).
+
+        Raises:
+            StoreError: The data does not parse or cannot be written.
+        """
+        node = ox.NamedNode(graph)
+        try:
+            self.store.remove_graph(node) if self.store.contains_named_graph(node) else None
+            self.store.load(data, format=fmt or ox.RdfFormat.N_TRIPLES, to_graph=node)
+        except (OSError, SyntaxError, ValueError) as err:
+            msg = f"{graph}: cannot write the graph ({err})"
+            raise StoreError(msg) from err
+
+    def load_quads(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Load a serialization (quads go to their own graphs; triples to ``graph``)."""
+        target = ox.NamedNode(graph) if graph else None
+        self.store.load(data, format=fmt, to_graph=target)
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove named graphs from the release being written."""
+        for graph in graphs:
+            node = ox.NamedNode(graph)
+            if self.store.contains_named_graph(node):
+                self.store.remove_graph(node)
+
+    def count(self) -> tuple[int, dict[str, int]]:
+        """Return the number of quads and the number of triples per named graph."""
+        per_graph: dict[str, int] = {}
+        total = 0
+        rows = self.store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            graph, n = row["g"], row["n"]
+            assert graph is not None
+            assert n is not None
+            per_graph[graph.value] = int(n.value)
+            total += int(n.value)
+        return total, per_graph
+
+    def write_file(self, name: str, content: bytes) -> Path:
+        """Write an artifact (validation report, dump) beside the release's database."""
+        path = self.folder / name
+        path.write_bytes(content)
+        return path
+
+    def publish(self, info: dict[str, Any]) -> Path:
+        """Make this release the published one; return its folder.
+
+        ``info`` is stored as ``release.json`` together with the release name and time.
+        """
+        self.store.flush()
+        info = {
+            "name": self.name,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **info,
+        }
+        self.write_file("release.json", json.dumps(info, indent=2, sort_keys=True).encode())
+        del self.store  # close the database before readers open it
+        pointer = self.root / "CURRENT"
+        tmp = self.root / f".CURRENT.{self.name}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(self.name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, pointer)
+        self.published = True
+        _prune(self.root, keep=self.name)
+        return self.folder
+
+
+def _prune(root: Path, *, keep: str) -> None:
+    """Remove the oldest releases, keeping the newest :data:`KEEP_RELEASES` (and ``keep``)."""
+    releases = sorted((root / "releases").iterdir(), key=lambda p: p.name)
+    for old in releases[:-KEEP_RELEASES]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)

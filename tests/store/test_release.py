@@ -1,0 +1,93 @@
+"""Tests of the release store: atomic publication, read-only readers, refresh, pruning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from allygraph.errors import StoreError
+from allygraph.store import KEEP_RELEASES, ReleaseWriter, current_release, open_published
+
+G1 = "http://example.org/graph/document/a"
+TRIPLE = b'<http://example.org/s> <http://example.org/p> "one" .\n'
+
+
+def _publish(root: Path, data: bytes = TRIPLE, *, incremental: bool = False) -> Path:
+    with ReleaseWriter(root, incremental=incremental) as release:
+        release.replace_graph(G1, data)
+        return release.publish({"triples": 1})
+
+
+def test_nothing_published_is_a_clear_error(tmp_path: Path) -> None:
+    """Opening an empty store folder says to build first."""
+    with pytest.raises(StoreError, match="run `allygraph build` first"):
+        open_published(tmp_path)
+
+
+def test_publish_and_read(tmp_path: Path) -> None:
+    """A published release is readable and carries its release.json."""
+    folder = _publish(tmp_path)
+    assert current_release(tmp_path) == folder
+    published = open_published(tmp_path)
+    assert published.release["triples"] == 1
+    assert bool(published.store.query(f"ASK {{ GRAPH <{G1}> {{ ?s ?p 'one' }} }}"))
+
+
+def test_failed_write_leaves_published_release(tmp_path: Path) -> None:
+    """An error inside the writer removes the new release; the old one stays published."""
+    first = _publish(tmp_path)
+    with pytest.raises(StoreError), ReleaseWriter(tmp_path, incremental=True) as release:
+        release.replace_graph(G1, b"<broken")
+    assert current_release(tmp_path) == first
+    assert len(list((tmp_path / "releases").iterdir())) == 1
+    published = open_published(tmp_path)
+    assert bool(published.store.query("ASK { GRAPH ?g { ?s ?p 'one' } }"))
+
+
+def test_unpublished_writer_is_discarded(tmp_path: Path) -> None:
+    """Leaving the block without publish() publishes nothing."""
+    first = _publish(tmp_path)
+    with ReleaseWriter(tmp_path, incremental=True) as release:
+        release.replace_graph(G1, TRIPLE.replace(b"one", b"two"))
+    assert current_release(tmp_path) == first
+
+
+def test_incremental_release_keeps_other_graphs(tmp_path: Path) -> None:
+    """An incremental release starts from the published graphs."""
+    _publish(tmp_path)
+    with ReleaseWriter(tmp_path, incremental=True) as release:
+        release.replace_graph(G1 + "2", TRIPLE.replace(b"one", b"two"))
+        assert release.graphs() == {G1, G1 + "2"}
+        total, per_graph = release.count()
+        release.publish({})
+    assert total == 2
+    assert per_graph == {G1: 1, G1 + "2": 1}
+
+
+def test_reader_refreshes_to_new_release(tmp_path: Path) -> None:
+    """A reader sees a newer release after refresh(), not before."""
+    _publish(tmp_path)
+    reader = open_published(tmp_path)
+    assert reader.refresh() is False
+    _publish(tmp_path, TRIPLE.replace(b"one", b"two"))
+    assert reader.refresh() is True
+    assert bool(reader.store.query("ASK { GRAPH ?g { ?s ?p 'two' } }"))
+
+
+def test_old_releases_are_pruned(tmp_path: Path) -> None:
+    """Only the newest releases stay on disk."""
+    for _ in range(KEEP_RELEASES + 2):
+        _publish(tmp_path)
+    assert len(list((tmp_path / "releases").iterdir())) == KEEP_RELEASES
+
+
+def test_replace_graph_replaces(tmp_path: Path) -> None:
+    """replace_graph drops the old triples of that graph."""
+    with ReleaseWriter(tmp_path) as release:
+        release.replace_graph(G1, TRIPLE)
+        release.replace_graph(G1, TRIPLE.replace(b"one", b"two"))
+        rows = list(release.store.quads_for_pattern(None, None, None, ox.NamedNode(G1)))
+        release.publish({})
+    assert [q.object.value for q in rows] == ["two"]
