@@ -1,0 +1,764 @@
+"""General patterns for names the gazetteer does not know (unseen text of the same domain).
+
+Each finder takes the document text and returns :class:`Candidate` spans with a key derived
+from the name (``base/kadena-air-base``). Precision comes first: a pattern fires only on
+capitalized names in a telling context (a title before a person, a head noun such as
+"Institute" or "Air Base", an acronym defined in parentheses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from allygraph.extract.candidates import Candidate, Role
+from allygraph.records import EntityKind
+from allygraph.vocab import slugify
+
+__all__ = [
+    "ACRONYM_HEADS",
+    "DEMONYMS",
+    "find_acronyms",
+    "find_bases",
+    "find_events",
+    "find_organizations",
+    "find_patterns",
+    "find_people",
+    "find_places",
+    "find_publication_places",
+    "find_treaties",
+    "kind_of_name",
+    "name_key",
+]
+
+_UP = "A-ZÀ-ÖØ-ÞĀŌŪ"
+_LOW = "a-zß-öø-ÿāēīōū"
+# A capitalized word: "Kan", "Chong-sik", "O'Hanlon", "McCain", "Self-Defense".
+_WORD = rf"(?:Mc|Mac|O')?[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*"
+_INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
+_ACRO = r"(?:[A-Z]\.){2,}|[A-Z]{2,}(?:-[A-Z]{2,})?"
+_CAP = rf"(?:{_WORD}|{_ACRO})(?:-(?:{_WORD}|{_ACRO}))*"  # a token of a proper name
+_PERSON = rf"(?:{_INITIAL}\s?|{_WORD}\s)(?:(?:{_INITIAL}\s?|{_WORD}\s)){{0,2}}{_WORD}|{_WORD}"
+
+DEMONYMS = frozenset(
+    {
+        "American", "Japanese", "Korean", "Chinese", "Russian", "Soviet", "British", "Allied",
+        "South", "North", "Western", "Eastern", "US", "U.S.", "ROK", "DPRK", "UN", "U.N.",
+        "Australian", "Taiwanese", "French", "German", "Indian", "European", "Asian",
+    }
+)  # fmt: skip
+# Words that start a sentence or a phrase, never a name.
+_STOP = frozenset(
+    {
+        "The", "A", "An", "In", "On", "At", "For", "From", "By", "With", "After", "Before",
+        "During", "When", "While", "As", "See", "According", "Since", "Under", "Both", "This",
+        "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "And", "But", "Or",
+        "If", "Although", "Though", "Of", "To", "Also", "Then", "Yet", "So", "Today", "It",
+        "Former", "Meanwhile", "However", "Moreover", "Ibid", "Cf", "Thus", "Why", "How",
+        "What", "Where", "Who", "Each", "Every", "Some", "Many", "Most", "All", "Any", "No",
+        "Not", "Was", "Is", "Are", "Were", "Will", "Would", "Can", "Could", "We", "They",
+        "He", "She", "I", "You", "Mr", "Ms", "Dr", "Vol", "Chapter", "Part", "Table",
+    }
+)  # fmt: skip
+_MONTHS = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Spring",
+        "Summer",
+        "Autumn",
+        "Fall",
+        "Winter",
+    ]
+)
+# Heads of organization names, with the ontology subclass they suggest.
+ORG_HEADS: dict[str, str | None] = {
+    "Ministry": "Ministry", "Department": "GovernmentAgency", "Agency": "GovernmentAgency",
+    "Office": "GovernmentAgency", "Bureau": "GovernmentAgency", "Cabinet": "GovernmentAgency",
+    "Secretariat": "GovernmentAgency", "Headquarters": "GovernmentAgency",
+    "Commission": "GovernmentAgency", "Committee": None, "Council": None,
+    "Institute": "ThinkTank", "Institution": "ThinkTank", "Foundation": "ThinkTank",
+    "Center": "ThinkTank", "Centre": "ThinkTank", "Association": None, "Society": None,
+    "Forum": "ThinkTank", "Kenkyujo": "ThinkTank", "Kenkyusho": "ThinkTank",
+    "University": "University", "College": "University", "Academy": None, "School": "University",
+    "Daigaku": "University", "Gijuku": "University",
+    "Press": "Publisher", "Publishers": "Publisher", "Publishing": "Publisher",
+    "Shuppan": "Publisher", "Shuppankai": "Publisher", "Shobo": "Publisher",
+    "Shobou": "Publisher", "Shoten": "Publisher", "Kobundo": "Publisher", "Books": "Publisher",
+    "Shimbun": "Newspaper", "Shimbunsha": "Newspaper", "Shinbun": "Newspaper",
+    "Times": "Newspaper", "Post": "Newspaper", "Herald": "Newspaper", "Ilbo": "Newspaper",
+    "Tribune": "Newspaper", "Yomiuri": "Newspaper",
+    "Party": "PoliticalParty", "Diet": "Legislature", "Parliament": "Legislature",
+    "Assembly": "Legislature", "Congress": "Legislature", "Senate": "Legislature",
+    "Forces": "ArmedForce", "Force": "ArmedForce", "Navy": "ArmedForce", "Army": "ArmedForce",
+    "Corps": "ArmedForce", "Command": "MilitaryUnit", "Fleet": "MilitaryUnit",
+    "Division": "MilitaryUnit", "Brigade": "MilitaryUnit", "Regiment": "MilitaryUnit",
+    "Organization": "InternationalOrganization", "Organisation": "InternationalOrganization",
+    "Nations": "InternationalOrganization", "Union": None, "League": None, "Bank": None,
+    "Fund": None, "Corporation": None, "Company": None, "Group": None, "Kikin": None,
+    "Service": "GovernmentAgency", "Administration": "GovernmentAgency",
+}  # fmt: skip
+_TITLE_NOUNS = frozenset(
+    [
+        "Minister",
+        "Secretary",
+        "President",
+        "Prime",
+        "Chief",
+        "Director",
+        "General",
+        "Ambassador",
+        "Senator",
+        "Governor",
+        "Chairman",
+        "Professor",
+        "Commander",
+        "Admiral",
+        "Colonel",
+        "Captain",
+        "Premier",
+        "Vice",
+        "Deputy",
+        "Foreign",
+        "Defense",
+        "Defence",
+        "Cabinet",
+        "Spokesman",
+        "Envoy",
+        "Emperor",
+        "King",
+        "Queen",
+        "Mayor",
+        "Speaker",
+    ]
+)
+_NAME_BREAKERS = (
+    frozenset(ORG_HEADS)
+    | _MONTHS
+    | _STOP
+    | _TITLE_NOUNS
+    | {"Treaty", "Agreement", "War", "Base", "Camp", "Alliance", "Asia", "Pacific", "Korea"}
+)
+
+TREATY_HEADS = (
+    "Treaty", "Agreement", "Agreements", "Accord", "Accords", "Pact", "Convention", "Protocol",
+    "Joint Declaration", "Joint Statement", "Joint Communique", "Joint Communiqué",
+    "Declaration", "Communique", "Communiqué", "Charter", "Framework", "Guidelines",
+)  # fmt: skip
+EVENT_HEADS: dict[str, str | None] = {
+    "War": "War", "Crisis": "Crisis", "Incident": "Incident", "Talks": "Talks",
+    "Summit": "Summit", "Exercise": "MilitaryExercise", "Exercises": "MilitaryExercise",
+    "Conference": "Talks", "Negotiations": "Talks", "Uprising": "Crisis",
+    "Revolution": "Crisis", "Invasion": "War", "Attack": "Incident", "Attacks": "Incident",
+    "Bombing": "Incident", "Olympics": None, "Games": None, "Test": "Incident",
+}  # fmt: skip
+# Heads of an acronym's expansion and the kind they make it.
+ACRONYM_HEADS: dict[str, EntityKind] = {
+    **{h: EntityKind.ORGANIZATION for h in ORG_HEADS if h not in {"Post", "Times", "Diet"}},
+    **{h.split()[-1]: EntityKind.TREATY for h in TREATY_HEADS},
+    **dict.fromkeys(EVENT_HEADS, EntityKind.EVENT),
+    "Organization": EntityKind.ORGANIZATION,
+    "Base": EntityKind.BASE, "Station": EntityKind.BASE, "Airfield": EntityKind.BASE,
+}  # fmt: skip
+
+
+def name_key(kind: EntityKind, name: str) -> str:
+    """Key of a name the gazetteer does not know.
+
+    >>> name_key(EntityKind.PERSON, "Naoto Kan")
+    'person/naoto-kan'
+    """
+    return f"{kind.value}/{slugify(name)}"
+
+
+def _cand(
+    text: str,
+    start: int,
+    end: int,
+    kind: EntityKind,
+    *,
+    label: str | None = None,
+    subtype: str | None = None,
+    role: str = Role.NAME,
+    title: str | None = None,
+) -> Candidate:
+    surface = text[start:end]
+    return Candidate(
+        start,
+        end,
+        surface,
+        kind,
+        name_key(kind, label or surface),
+        source="pattern",
+        role=role,
+        label=label,
+        subtype=subtype,
+        title=title,
+    )
+
+
+def _strip_leading(text: str, start: int, end: int) -> int:
+    """Move ``start`` past leading stop words ("The", "During") of a capitalized run."""
+    while start < end:
+        match = re.match(r"[\w.'’-]+\s+", text[start:end])
+        if not match:
+            break
+        word = match.group(0).strip().rstrip(".")
+        if word in _STOP or word in _MONTHS or word.lower() == word:
+            start += match.end()
+        else:
+            break
+    return start
+
+
+# --- people ----------------------------------------------------------------------------
+
+_TITLE_WORDS = (
+    r"(?:Deputy |Vice |Acting |Former |Prime )?(?:Prime Minister|Chief Cabinet Secretary"
+    r"|Foreign Minister|Defen[cs]e Minister|Finance Minister|Trade Minister|Minister"
+    r"|Secretary of State|Secretary of Defen[cs]e|Defen[cs]e Secretary|Secretary(?: General)?"
+    r"|President|Premier|Chancellor|Ambassador|Senator|Congressman|Congresswoman|Governor"
+    r"|Mayor|Chairman|Chairwoman|Chief of Staff|National Security Advis[eo]r|Special Envoy"
+    r"|Envoy|Speaker|Emperor|King|Queen|Crown Prince|Professor|Director(?:[- ]General)?"
+    r"|Commander|Admiral|General|Lieutenant General|Major General|Colonel|Captain"
+    r"|Vice Minister(?: for [A-Z][a-z]+(?: [A-Z][a-z]+)?)?|Minister (?:of|for) (?:the )?"
+    r"[A-Z][a-z]+(?: (?:and )?[A-Z][a-z]+){0,3}|Leader|Chairperson|Spokesman|Spokeswoman)"
+)
+_TITLE_ABBR = r"(?:Lt\. Gen\.|Maj\. Gen\.|Vice Adm\.|Rear Adm\.|Gen\.|Adm\.|Col\.|Capt\.|Cmdr\.|Lt\.|Sgt\.|Dr\.|Prof\.|Mr\.|Mrs\.|Ms\.|Sen\.|Rep\.|Gov\.|Amb\.)"  # noqa: E501
+_LOWER_TITLES = (
+    r"(?:prime minister|chief cabinet secretary|foreign minister|defen[cs]e minister"
+    r"|vice minister for [a-z]+(?: [a-z]+)?|vice minister|minister of [a-z]+(?: [a-z]+)?"
+    r"|minister for [a-z]+(?: [a-z]+)?|secretary of state|secretary of defen[cs]e"
+    r"|defen[cs]e secretary|president|ambassador|senator|governor|chairman|professor"
+    r"|national security advis[eo]r|special envoy)"
+)
+_TITLED = re.compile(
+    rf"(?:\b(?:{_TITLE_WORDS})|\b{_LOWER_TITLES}|(?<![\w.]){_TITLE_ABBR})"
+    rf"\s+(?P<name>{_PERSON})(?![\w-])"
+)
+_SAYS = re.compile(
+    rf"\b(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})"
+    r",?\s+(?:said|says|told|stated|noted|argued|wrote|writes|added|explained|stressed|warned"
+    r"|announced|insisted|claimed|recalled|observed|remarked|asked|replied|suggested)\b"
+)
+_ACCORDING = re.compile(
+    rf"\b(?:according to|quoted|interviewed|written by|edited by|translated by)\s+"
+    rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})(?![\w-])"
+)
+_APPOSITION = re.compile(
+    rf"\b(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}}),\s+(?:a|an|the)\s+"
+    r"(?:former\s+|senior\s+|visiting\s+|leading\s+|retired\s+)?(?:[a-z]+\s+){0,2}"
+    r"(?:researcher|professor|scholar|analyst|expert|fellow|director|official|spokesman"
+    r"|spokeswoman|spokesperson|lawmaker|diplomat|journalist|correspondent|historian"
+    r"|economist|commentator|politician|officer|author|editor|adviser|advisor|specialist)\b"
+)
+_BYLINE = re.compile(
+    rf"(?m)^(?:By|Articles by:?|Author:?|Authors:?|Written by)\s+"
+    rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})\s*$"
+)
+# Endnote name lists: "Gilbert Rozman and Shin-wha Lee, “...", "in A, B, and C, eds., ...".
+_NAME_ITEM = rf"(?:{_WORD}|{_INITIAL})(?:\s(?:{_INITIAL}|{_WORD})){{1,3}}"
+_NAME_LIST = re.compile(
+    rf"(?:(?<=\n)|^|(?<=\s\s)|(?<=\bsee )|(?<=\bSee )|(?<=\bin )|(?<=; )|(?<=\. )"
+    rf"|(?<=trans\. )|(?<=ed\. )|(?<=, )(?=(?:{_NAME_ITEM}), eds?\.))"
+    rf"(?P<list>{_NAME_ITEM}(?:,\s(?:and\s)?{_NAME_ITEM}|\s(?:and|&)\s{_NAME_ITEM}){{0,6}})"
+    r"(?=(?P<after>,\s(?:eds?\.|“|\"|[A-Z])|\s\())",
+)
+_FIRST_NAMES_HINT = re.compile(rf"^{_WORD}(?:\s|$)")
+
+
+def _name_ok(name: str) -> bool:
+    words = [w for w in re.findall(r"[\w'’-]+\.?", name) if not re.fullmatch(_INITIAL, w)]
+    if not words:
+        return False
+    return not any(w.rstrip(".") in _NAME_BREAKERS or w in DEMONYMS for w in words)
+
+
+def _person(text: str, start: int, end: int, *, title: str | None = None) -> Candidate | None:
+    name = text[start:end]
+    if not _name_ok(name):
+        return None
+    role = Role.TITLED if title else Role.NAME
+    if " " not in name.strip():  # one word after a title: a family name, resolved later
+        role = Role.TITLED if title else Role.FAMILY
+    return Candidate(
+        start,
+        end,
+        name,
+        EntityKind.PERSON,
+        name_key(EntityKind.PERSON, _plain_name(name)),
+        source="pattern",
+        role=role,
+        title=title,
+    )
+
+
+def _plain_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace("’", "'")).strip()
+
+
+def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
+    """Find people named after a title, before "said", in an apposition or in a byline.
+
+    Args:
+        text: The text to search.
+        notes: Also read endnote name lists (authors and editors of references).
+
+    >>> [c.text for c in find_people("Japanese Prime Minister Naoto Kan asked")]
+    ['Naoto Kan']
+    """
+    for match in _TITLED.finditer(text):
+        title = match.group(0)[: match.start("name") - match.start()].strip()
+        found = _person(text, match.start("name"), match.end("name"), title=title)
+        if found:
+            yield found
+    for pattern in (_SAYS, _ACCORDING, _APPOSITION, _BYLINE):
+        for match in pattern.finditer(text):
+            start = _strip_leading(text, match.start("name"), match.end("name"))
+            if match.end("name") - start < 3 or " " not in text[start : match.end("name")]:
+                continue
+            found = _person(text, start, match.end("name"))
+            if found:
+                yield found
+    if notes:
+        yield from _name_lists(text)
+
+
+def _name_lists(text: str) -> Iterator[Candidate]:
+    for match in _NAME_LIST.finditer(text):
+        offset = match.start("list")
+        items = list(re.finditer(rf"{_NAME_ITEM}", match.group("list")))
+        if match.group("after").endswith("("):
+            items = items[:-1]  # "Author, Title (Place: ..." : the last item is the title
+        for item in items:
+            start, end = offset + item.start(), offset + item.end()
+            if text[start:end].startswith("and "):
+                continue
+            found = _person(text, start, end)
+            if found and _FIRST_NAMES_HINT.match(found.text):
+                yield found
+
+
+# --- bases -----------------------------------------------------------------------------
+
+_BASE_AFTER = re.compile(
+    rf"\b(?P<name>{_WORD}(?:\s{_WORD}){{0,2}})\s(?P<head>Air Base|Airbase|Air Force Base"
+    r"|air base|airbase|Air Station|Naval Base|naval base|Naval Air Station|naval air station"
+    r"|Marine Corps Air Station|Marine Corps air station|Air Field|Airfield|airfield"
+    r"|Naval Air Facility|Army Airfield|Naval Station|naval station)\b"
+)
+_BASE_BEFORE = re.compile(
+    rf"\b(?P<head>Camp|Fort|Naval Air Station|Marine Corps Air Station|Fleet Activities"
+    rf"|Naval Air Facility|Naval Station|Naval Support Activity|Joint Base)\s"
+    rf"(?P<name>{_WORD}(?:\s{_WORD})?)(?![\w-])"
+)
+_BASE_CANON = {
+    "air base": "Air Base", "airbase": "Air Base", "air force base": "Air Force Base",
+    "air station": "Air Station", "naval base": "Naval Base",
+    "naval air station": "Naval Air Station", "marine corps air station":
+    "Marine Corps Air Station", "air field": "Airfield", "airfield": "Airfield",
+    "naval air facility": "Naval Air Facility", "army airfield": "Army Airfield",
+    "naval station": "Naval Station",
+}  # fmt: skip
+_BASE_PREFIXED = {"naval air station", "marine corps air station"}
+
+
+def find_bases(text: str) -> Iterator[Candidate]:
+    """Find military bases: "Kadena Air Base", "Camp Zama", "Atsugi naval air station".
+
+    >>> [c.label for c in find_bases("Yokota air base and Camp Zama")]
+    ['Yokota Air Base', 'Camp Zama']
+    """
+    for match in _BASE_AFTER.finditer(text):
+        start = _strip_leading(text, match.start("name"), match.end("name"))
+        name = text[start : match.end("name")]
+        if not name or not _name_ok(name) or name.split()[0] in DEMONYMS:
+            continue
+        head = _BASE_CANON[match.group("head").lower()]
+        label = f"{head} {name}" if head.lower() in _BASE_PREFIXED else f"{name} {head}"
+        yield _cand(text, start, match.end(), EntityKind.BASE, label=label)
+    for match in _BASE_BEFORE.finditer(text):
+        name = match.group("name")
+        if not _name_ok(name) or name in DEMONYMS:
+            continue
+        head = match.group("head")
+        yield _cand(text, match.start(), match.end(), EntityKind.BASE, label=f"{head} {name}")
+
+
+# --- treaties --------------------------------------------------------------------------
+
+_LINK = r"(?:of|on|for|and|the|between|with|in|to|concerning|regarding|&)"
+_TAIL = rf"(?:\s{_LINK})*\s(?:{_CAP}|\d{{4}})(?:(?:\s{_LINK})*\s(?:{_CAP}|\d{{4}})){{0,12}}"
+_TREATY_HEAD = "|".join(h.replace(" ", r"\s") for h in TREATY_HEADS)
+_TREATY = re.compile(
+    rf"(?P<pre>(?:(?:{_CAP}|\d{{4}})\s){{0,6}})"
+    rf"(?P<head>{_TREATY_HEAD})\b"
+    rf"(?P<tail>\s(?:of|on|for|between|concerning|regarding)\s(?:the\s)?(?:{_CAP}|\d{{4}})"
+    rf"(?:(?:\s{_LINK})*\s(?:{_CAP}|\d{{4}})){{0,12}})?"
+)
+
+
+def find_treaties(text: str) -> Iterator[Candidate]:
+    """Find treaties and agreements: "Treaty of ...", "X Treaty", "Joint Declaration".
+
+    >>> [c.text for c in find_treaties("The Sino-North Korea Friendship Treaty of 1961 holds")]
+    ['Sino-North Korea Friendship Treaty of 1961']
+    """
+    for match in _TREATY.finditer(text):
+        start = _strip_leading(text, match.start(), match.start("head"))
+        if start == match.start("head") and not match.group("tail"):
+            continue  # "the Treaty" alone refers back; the resolver does not guess
+        if text[start:start].isspace():
+            continue
+        end = match.end()
+        yield _cand(text, start, end, EntityKind.TREATY, label=_plain_name(text[start:end]))
+
+
+# --- organizations ---------------------------------------------------------------------
+
+_ORG_HEAD = "|".join(sorted(ORG_HEADS, key=len, reverse=True))
+_ORG = re.compile(
+    rf"(?P<pre>(?:(?:{_CAP}|&)\s){{0,6}})(?P<head>{_ORG_HEAD})(?![\w-])"
+    rf"(?P<tail>\s(?:of|for|on)\s(?:the\s)?{_CAP}(?:(?:\s(?:and|of|for|the|on|&))*\s{_CAP}){{0,8}})?"
+)
+
+
+def find_organizations(text: str) -> Iterator[Candidate]:
+    """Find organizations by their head noun: "Ministry of X", "X Institute", "X Shimbun".
+
+    >>> [c.text for c in find_organizations("see the Council on Foreign Relations report")]
+    ['Council on Foreign Relations']
+    """
+    for match in _ORG.finditer(text):
+        start = _strip_leading(text, match.start(), match.start("head"))
+        pre = text[start : match.start("head")].split()
+        if not pre and not match.group("tail"):
+            continue
+        acronyms = all(re.fullmatch(_ACRO, w) for w in pre)
+        if pre and all(w in DEMONYMS for w in pre) and not match.group("tail") and not acronyms:
+            continue  # "Japanese Army": a description, not a name
+        after = re.match(r"\s+([A-Z][a-z]+)", text[match.end() : match.end() + 20])
+        if after and after.group(1) in _TITLE_NOUNS:
+            continue  # "Chief Cabinet Secretary": a title, not an organization
+        end = match.end()
+        name = text[start:end]
+        if any(w in _MONTHS for w in pre):
+            continue
+        first, last = name.split()[0], name.split()[-1]
+        if first in DEMONYMS and last in {"Forces", "Force", "Navy"} and not re.match(_ACRO, first):
+            continue  # "U.S. Forces" is a name, "Japanese Navy" rarely is
+        yield _cand(
+            text, start, end, EntityKind.ORGANIZATION, label=_plain_name(name),
+            subtype=ORG_HEADS.get(match.group("head")),
+        )  # fmt: skip
+
+
+# --- events ----------------------------------------------------------------------------
+
+_EVENT_HEAD_CAP = "|".join(sorted(EVENT_HEADS, key=len, reverse=True))
+_EVENT_CAP = re.compile(
+    rf"(?P<pre>(?:(?:{_CAP}|\d{{4}})\s){{1,5}})(?P<head>{_EVENT_HEAD_CAP})(?![\w-])"
+    rf"(?P<tail>\s(?:of|on)\s(?:\d{{4}}|{_CAP}(?:\s{_CAP}){{0,3}}))?"
+)
+_EVENT_MODIFIERS = frozenset(
+    [
+        "nuclear",
+        "missile",
+        "submarine",
+        "military",
+        "naval",
+        "joint",
+        "trilateral",
+        "bilateral",
+        "combined",
+        "spy",
+        "border",
+        "hostage",
+        "abduction",
+        "maritime",
+        "air",
+        "amphibious",
+        "multilateral",
+        "summit",
+        "peace",
+        "six-party",
+        "four-party",
+        "three-party",
+        "disarmament",
+    ]
+)
+_EVENT_ADJ = (
+    r"(?:recent|annual|latest|first|second|major|large|massive|ongoing|planned|so-called"
+    r"|[a-z]+-[a-z]+|" + "|".join(sorted(_EVENT_MODIFIERS)) + ")"
+)
+_EVENT_LOWER = re.compile(
+    rf"(?:\b(?:the|a|an|The|A|An)\s+|['’]s\s+)(?P<mods>(?:(?:{_CAP}|\d{{4}}|{_EVENT_ADJ})\s)"
+    r"{1,4})(?P<head>exercises|exercise|incident|crisis|talks|summit|war|test|drills|drill)\b"
+)
+# "X War" needs a telling modifier: a demonym, an ordinal, a year, "Cold", "Gulf", ...
+_WAR_MODIFIER = re.compile(
+    r"(?:an|ese|ish|ic|\d{4}|First|Second|Third|World|Cold|Gulf|Pacific|Civil|Iraq|Vietnam"
+    r"|Korea|Afghanistan|Yom Kippur|Six-Day|Opium)$"
+)
+_HYPOTHETICAL = re.compile(r"(?:\b(?:a|an)\s+(?:second|new|third|future|another)\s|another\s)$")
+
+
+def find_events(text: str) -> Iterator[Candidate]:
+    """Find events: "Korean War", "Six-Party Talks", "the submarine incident".
+
+    >>> [c.text for c in find_events("during the Korean War and the Taepodong incident")]
+    ['Korean War', 'Taepodong incident']
+    """
+    for match in _EVENT_CAP.finditer(text):
+        start = _strip_leading(text, match.start(), match.start("head"))
+        if start == match.start("head") or _HYPOTHETICAL.search(text[max(0, start - 16) : start]):
+            continue
+        head = match.group("head")
+        for prefix in ("Post-", "Pre-", "Anti-", "post-", "pre-", "anti-"):
+            if text.startswith(prefix, start):
+                start += len(prefix)
+        if head == "War" and not _WAR_MODIFIER.search(text[start : match.start("head")].strip()):
+            continue
+        yield _cand(
+            text, start, match.end(), EntityKind.EVENT,
+            label=_plain_name(text[start : match.end()]), subtype=EVENT_HEADS.get(head),
+        )  # fmt: skip
+    for match in _EVENT_LOWER.finditer(text):
+        words = list(re.finditer(r"[\w.’'-]+", match.group("mods")))
+        keep = None
+        for word in words:
+            w = word.group(0)
+            if w[0].isupper() or w[0].isdigit() or w.lower() in _EVENT_MODIFIERS:
+                keep = word
+                break
+        if keep is None:
+            continue
+        start = match.start("mods") + keep.start()
+        if _HYPOTHETICAL.search(text[max(0, start - 16) : start]):
+            continue
+        mods = text[start : match.start("head")].split()
+        if any(m.lower() in {"same", "present", "this", "that"} for m in mods):
+            continue
+        head = match.group("head").capitalize()
+        subtype = EVENT_HEADS.get(head) or EVENT_HEADS.get(head + "s") or "MilitaryExercise"
+        label = _plain_name(text[start : match.end()])
+        yield _cand(text, start, match.end(), EntityKind.EVENT, label=label, subtype=subtype)
+
+
+# --- places ----------------------------------------------------------------------------
+
+_PLACE = re.compile(
+    rf"\b(?:(?P<pre>{_WORD}(?:\s{_WORD}){{0,2}})\s(?P<head>Peninsula|Sea|Strait|Straits|Island"
+    r"|Islands|Prefecture|Province|Bay|Ocean|River|Mountains?)|(?P<head2>Sea|Gulf|Strait|Bay"
+    rf"|Mount|Isle|Islands) of (?:the )?(?P<post>{_WORD}(?:\s{_WORD})?))(?![\w-])"
+)
+
+
+def find_places(text: str) -> Iterator[Candidate]:
+    """Find geographic names by head: "Noto Peninsula", "Yellow Sea", "Sea of Japan".
+
+    >>> [c.text for c in find_places("off the coast of Noto Peninsula")]
+    ['Noto Peninsula']
+    """
+    for match in _PLACE.finditer(text):
+        start = match.start()
+        if match.group("pre"):
+            start = _strip_leading(text, match.start("pre"), match.start("head"))
+            if start == match.start("head"):
+                continue
+        name = text[start : match.end()]
+        yield _cand(text, start, match.end(), EntityKind.PLACE, label=_plain_name(name))
+
+
+_PUB_PLACE = re.compile(
+    rf"\((?P<place>{_WORD}(?:\s{_WORD}){{0,2}}(?:,\s(?:[A-Z]{{2}}|[A-Z]\.[A-Z]\.|{_WORD}))?)"
+    r":\s?(?P<publisher>[^():;\n]{2,90}?),\s(?:[\w.]+\s)?(?:\d{1,2},\s)?\d{4}\)"
+)
+
+
+def find_publication_places(text: str) -> Iterator[Candidate]:
+    """Find the place and publisher of a reference: "(Tokyo: Soshisha, 2008)".
+
+    >>> [c.text for c in find_publication_places("(Stanford, CA: Stanford University Press, 1999)")]
+    ['Stanford, CA', 'Stanford University Press']
+    """
+    for match in _PUB_PLACE.finditer(text):
+        place = match.group("place")
+        yield _cand(
+            text, match.start("place"), match.end("place"), EntityKind.PLACE,
+            label=_plain_name(place),
+        )  # fmt: skip
+        start, end = match.start("publisher"), match.end("publisher")
+        start = _strip_leading(text, start, end) if text[start:end].startswith("The ") else start
+        publisher = text[start:end]
+        if publisher[:1].isupper() and not re.search(r"\d|\bed\.|\bno\.", publisher):
+            yield _cand(
+                text, start, end, EntityKind.ORGANIZATION, label=_plain_name(publisher),
+                subtype="Publisher",
+            )  # fmt: skip
+
+
+# --- acronyms --------------------------------------------------------------------------
+
+_ACR_DEF = re.compile(r"(?<=\S)\s\((?:the\s)?(?P<acr>[A-Z][A-Za-z&]*[A-Z]s?)\)")
+_ACR_FIRST = re.compile(
+    rf"\b(?P<acr>[A-Z][A-Z&]+[A-Z])\s\((?:the |The )?(?P<long>{_CAP}(?:\s(?:{_LINK}|{_CAP}))+)\)"
+)
+
+
+def _long_form(acr: str, words: list[re.Match[str]]) -> int | None:
+    """Schwartz-Hearst: index of the first word of the shortest expansion that fits ``acr``."""
+    long = " ".join(w.group(0) for w in words)
+    s_index, l_index = len(acr) - 1, len(long) - 1
+    while s_index >= 0:
+        char = acr[s_index].lower()
+        if not char.isalnum():
+            s_index -= 1
+            continue
+        while l_index >= 0 and (
+            long[l_index].lower() != char
+            or (s_index == 0 and l_index > 0 and long[l_index - 1].isalnum())
+        ):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    first = long.rfind(" ", 0, l_index + 1) + 1
+    return long.count(" ", 0, first)
+
+
+def kind_of_name(name: str) -> tuple[EntityKind, str | None] | None:
+    """Kind (and subtype) an expansion's head noun suggests, or None.
+
+    >>> kind_of_name("Korean Peninsula Energy Development Organization")
+    (<EntityKind.ORGANIZATION: 'organization'>, 'InternationalOrganization')
+    """
+    words = re.findall(r"[\w-]+", name)
+    for word in reversed(words):
+        head = word.capitalize() if word.islower() else word
+        if head in ACRONYM_HEADS:
+            kind = ACRONYM_HEADS[head]
+            subtype = ORG_HEADS.get(head) if kind is EntityKind.ORGANIZATION else None
+            if kind is EntityKind.EVENT:
+                subtype = EVENT_HEADS.get(head)
+            return kind, subtype
+        if word[:1].islower() and word not in {"of", "for", "on", "and", "the"}:
+            continue
+        if word in {"of", "for", "on", "and", "the"}:
+            continue
+    return None
+
+
+def find_acronyms(text: str) -> Iterator[tuple[Candidate, Candidate]]:
+    """Find acronym definitions: "Full Name (ACR)" and "ACR (Full Name)".
+
+    Yields (expansion, acronym) pairs sharing one key; the resolver links later uses of the
+    acronym in the document to it.
+
+    >>> [(a.text, b.text) for a, b in find_acronyms("the Japan Defense Agency (JDA) said")]
+    [('Japan Defense Agency', 'JDA')]
+    """
+    for match in _ACR_DEF.finditer(text):
+        acr = match.group("acr")
+        letters = acr.rstrip("s")
+        if len(letters) < 2 or len(letters) > 10:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        window_start = max(line_start, match.start() - 160)
+        before = text[window_start : match.start() + 1]
+        words = list(re.finditer(r"[\w’'.-]+", before))[
+            -(min(len(letters) + 5, 2 * len(letters))) :
+        ]
+        words = [w for w in words if w.group(0)]
+        if not words:
+            continue
+        first = _long_form(letters, words)
+        if first is None:
+            continue
+        chosen = words[first:]
+        while chosen and chosen[0].group(0).lower() in {"the", "a", "an", "of", "and"}:
+            chosen = chosen[1:]
+        if not chosen or len(chosen) < 2:
+            continue
+        start = window_start + chosen[0].start()
+        end = window_start + chosen[-1].end()
+        expansion = text[start:end]
+        kind = kind_of_name(expansion)
+        if kind is None or "\n" in expansion:
+            continue
+        acr_start = match.start("acr")
+        yield _pair(text, start, end, acr_start, acr_start + len(acr), kind)
+    for match in _ACR_FIRST.finditer(text):
+        acr, long = match.group("acr"), match.group("long")
+        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w-]*", long))
+        if not initials.startswith(acr[0]) or len(acr) > len(long.split()) + 2:
+            continue
+        kind = kind_of_name(long)
+        if kind is None:
+            continue
+        yield _pair(
+            text, match.start("long"), match.end("long"), match.start(), match.end("acr"), kind
+        )
+
+
+def _pair(
+    text: str,
+    start: int,
+    end: int,
+    acr_start: int,
+    acr_end: int,
+    kind: tuple[EntityKind, str | None],
+) -> tuple[Candidate, Candidate]:
+    label = _plain_name(text[start:end])
+    long = _cand(text, start, end, kind[0], label=label, subtype=kind[1])
+    short = Candidate(
+        acr_start, acr_end, text[acr_start:acr_end], kind[0], long.key, source="pattern",
+        role=Role.ACRONYM, label=label, subtype=kind[1],
+    )  # fmt: skip
+    return long, short
+
+
+def find_patterns(text: str, *, notes: bool = True) -> list[Candidate]:
+    """Run every pattern over ``text`` and return the candidates (overlaps not yet settled)."""
+    found: list[Candidate] = []
+    found += find_people(text, notes=notes)
+    found += find_bases(text)
+    found += find_treaties(text)
+    found += find_organizations(text)
+    found += find_events(text)
+    found += find_places(text)
+    if notes:
+        found += find_publication_places(text)
+    for long, short in find_acronyms(text):
+        found += (long, short)
+    return found

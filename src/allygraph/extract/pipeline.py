@@ -1,0 +1,240 @@
+"""Extract one document: gazetteer, patterns, citations and metadata, then resolve.
+
+:func:`collect_candidates` gathers the candidate mentions of every extractor and settles
+their overlaps; :func:`extract_candidates` adds references and metadata. The resolve layer
+(:func:`allygraph.resolve.extract_document`) turns them into an Extraction.
+FURNITURE zones (prices, buttons, "Google Scholar") are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from allygraph.extract.candidates import SOURCE_RANK, Candidate, Role
+from allygraph.extract.document_meta import DocumentRecord, describe_document
+from allygraph.extract.gazetteer import FormStrength, Gazetteer, GazetteerMatch
+from allygraph.extract.names import display_name
+from allygraph.extract.patterns import DEMONYMS, find_patterns, name_key
+from allygraph.records import Document, EntityKind, Reference, ZoneKind
+
+__all__ = [
+    "ExtractedDocument",
+    "collect_candidates",
+    "extract_candidates",
+    "parse_document_references",
+]
+
+_HYPOTHETICAL = re.compile(r"\b(?:a|an)\s+(?:second|new|third|future)\s+$|\banother\s+$")
+
+
+def parse_document_references(doc: Document) -> tuple[Reference, ...]:
+    """References of the document, from the citation parser when it is installed."""
+    try:
+        from allygraph.extract.citations import parse_references
+    except ImportError:  # the citation parser is another engineer's module; optional
+        return ()
+    return tuple(parse_references(doc))
+
+
+def _from_gazetteer(text: str, match: GazetteerMatch, gaz: Gazetteer) -> Candidate | None:
+    form = match.form
+    entries = [gaz.entries[k] for k in form.keys]
+    kinds = [e.kind for e in entries]
+    kind = max(set(kinds), key=kinds.count)
+    start, end = match.start, match.end
+    if kind is not EntityKind.PUBLICATION and text.startswith(("the ", "The "), start):
+        start += 4  # "the Cold War": the name is "Cold War"
+    surface = text[start:end]
+    if form.strength is FormStrength.PRIMARY:
+        return Candidate(start, end, surface, kind, form.keys[0], "gazetteer")
+    if form.strength is FormStrength.SECONDARY and kind is EntityKind.PERSON:
+        title = None
+        if " " in surface.strip():  # "Prime Minister Kan": the span is the family name
+            cut = surface.rstrip().rfind(" ") + 1
+            title, start = surface[:cut].strip(), start + cut
+            surface = text[start:end]
+        role = Role.TITLED if title else Role.FAMILY
+        return Candidate(
+            start, end, surface, kind, None, "gazetteer", role, form.keys, title=title
+        )  # fmt: skip
+    return Candidate(start, end, surface, kind, None, "gazetteer", Role.AMBIGUOUS, form.keys)
+
+
+def _furniture(doc: Document) -> list[tuple[int, int]]:
+    return [(z.start, z.end) for z in doc.zones if z.kind is ZoneKind.FURNITURE]
+
+
+def _outside(c: Candidate, furniture: list[tuple[int, int]]) -> bool:
+    return not any(lo < c.end and c.start < hi for lo, hi in furniture)
+
+
+def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[Candidate]:
+    roles = {
+        "author": EntityKind.PERSON, "editor": EntityKind.PERSON,
+        "translator": EntityKind.PERSON, "publisher": EntityKind.ORGANIZATION,
+        "place": EntityKind.PLACE, "title": EntityKind.PUBLICATION,
+        "container": EntityKind.PUBLICATION,
+    }  # fmt: skip
+    for ref in refs:
+        for role, start, end in ref.spans:
+            kind = roles.get(role)
+            if kind is None or end <= start:
+                continue
+            surface = doc.text[start:end]
+            if kind is EntityKind.PUBLICATION:
+                key = ref.container_key if role == "container" else ref.key
+                if key is None:
+                    key = name_key(kind, surface)
+                yield Candidate(start, end, surface, kind, key, "citation")
+            else:
+                yield Candidate(
+                    start, end, surface, kind, name_key(kind, display_name(surface)), "citation"
+                )
+
+
+def _acronym_uses(doc: Document, found: list[Candidate]) -> list[Candidate]:
+    """Later bare uses of an acronym the document defines ("... (SAREX)" then "SAREX")."""
+    out = []
+    defined = {c.text: c for c in found if c.role == Role.ACRONYM}
+    for acr, c in defined.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(acr) + r"(?![\w-])", doc.text):
+            if m.start() != c.start:
+                out.append(
+                    Candidate(
+                        m.start(),
+                        m.end(),
+                        acr,
+                        c.kind,
+                        c.key,
+                        "coreference",
+                        Role.ACRONYM,
+                        label=c.label,
+                        subtype=c.subtype,
+                    )
+                )
+    return out
+
+
+def _settle(found: list[Candidate]) -> list[Candidate]:
+    """Settle overlaps: publications apart; otherwise trusted sources first, longest first.
+
+    A pattern span wins over gazetteer spans it strictly contains ("Futenma Marine Corps air
+    station" over "Marine Corps"); on a partial overlap the gazetteer wins.
+    """
+    titles = [c for c in found if c.kind is EntityKind.PUBLICATION]
+    others = [c for c in found if c.kind is not EntityKind.PUBLICATION]
+    trusted = [c for c in others if c.source != "pattern"]
+    patterns = [c for c in others if c.source == "pattern"]
+    kept = _longest(trusted)
+    for c in _longest(patterns):
+        clash = [k for k in kept if k.start < c.end and c.start < k.end]
+        if not clash:
+            kept.append(c)
+            continue
+        if all(c.start <= k.start and k.end <= c.end for k in clash) and not any(
+            (k.start, k.end) == (c.start, c.end) or (k.kind is c.kind and len(clash) > 1)
+            for k in clash
+        ):
+            extra = (c.text[: clash[0].start - c.start] + c.text[clash[-1].end - c.start :]).split()
+            if (
+                len(clash) == 1
+                and clash[0].kind is c.kind
+                and clash[0].key
+                and all(w in DEMONYMS for w in extra)
+            ):
+                c = Candidate(
+                    c.start,
+                    c.end,
+                    c.text,
+                    c.kind,
+                    clash[0].key,
+                    "gazetteer",
+                    c.role,
+                    label=None,
+                    subtype=c.subtype,
+                )
+            kept = [k for k in kept if k not in clash]
+            kept.append(c)
+        elif len(clash) == 1 and (clash[0].start, clash[0].end) == (c.start, c.end):
+            k = clash[0]
+            if c.title and not k.title and k.kind is c.kind:  # keep the title a pattern saw
+                kept[kept.index(k)] = Candidate(
+                    k.start,
+                    k.end,
+                    k.text,
+                    k.kind,
+                    k.key,
+                    k.source,
+                    Role.TITLED if k.role == Role.FAMILY else k.role,
+                    k.candidates,
+                    k.label,
+                    k.subtype,
+                    c.title,
+                )
+    return sorted(_longest(titles) + kept, key=lambda c: (c.start, c.end))
+
+
+def _longest(found: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(found, key=lambda c: (-c.length, SOURCE_RANK.get(c.source, 9), c.start)):
+        if any(lo < c.end and c.start < hi for lo, hi in taken):
+            continue
+        kept.append(c)
+        taken.append((c.start, c.end))
+    return kept
+
+
+def collect_candidates(
+    doc: Document,
+    gazetteer: Gazetteer,
+    references: Iterable[Reference] = (),
+    record: DocumentRecord | None = None,
+) -> list[Candidate]:
+    """Run every extractor over ``doc`` and return settled candidate mentions."""
+    text = doc.text
+    found: list[Candidate] = []
+    for match in gazetteer.match(text):
+        c = _from_gazetteer(text, match, gazetteer)
+        if c is not None:
+            found.append(c)
+    found += find_patterns(text)
+    found += _acronym_uses(doc, found)
+    found += _reference_candidates(doc, references)
+    if record is not None:
+        found += record.candidates
+    furniture = _furniture(doc)
+    found = [
+        c for c in found
+        if _outside(c, furniture)
+        and not (c.kind is EntityKind.EVENT and _HYPOTHETICAL.search(text[max(0, c.start - 12) : c.start]))  # noqa: E501
+    ]  # fmt: skip
+    return _settle(found)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedDocument:
+    """What the extractors find in one document, before resolution."""
+
+    document: Document
+    candidates: tuple[Candidate, ...]
+    references: tuple[Reference, ...]
+    record: DocumentRecord
+
+
+def extract_candidates(doc: Document, gazetteer: Gazetteer) -> ExtractedDocument:
+    """Run every extractor over one document (resolution is the resolve layer's job).
+
+    Args:
+        doc: A loaded document (exact text, zones, notes, metadata).
+        gazetteer: The loaded domain gazetteer (:func:`load_gazetteer`).
+
+    Returns:
+        Candidates (no FURNITURE, overlaps settled), references and the metadata record.
+    """
+    references = parse_document_references(doc)
+    record = describe_document(doc, gazetteer)
+    candidates = collect_candidates(doc, gazetteer, references, record)
+    return ExtractedDocument(doc, tuple(candidates), references, record)
