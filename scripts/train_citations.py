@@ -313,14 +313,15 @@ def evaluate_domain(method: str = "auto") -> None:
     stats: dict[str, Counter[str]] = {}
     _score(pairs, stats)
     _report("Sakata notes, fields", stats)
-    d = json.loads((CASES / "citations_domain.json").read_text(encoding="utf-8"))
-    pairs = []
-    for c in d["references"]:
-        r = parse_citation(c["raw"], method=method)  # type: ignore[arg-type]
-        pairs.append((c, _fields(r) if r else None))
-    stats = {}
-    _score(pairs, stats)
-    _report(f"domain reference strings ({len(pairs)}), fields", stats)
+    for name in ("citations_domain.json", "citations_heldout.json"):
+        d = json.loads((CASES / name).read_text(encoding="utf-8"))
+        pairs = []
+        for c in d["references"]:
+            r = parse_citation(c["raw"], method=method)  # type: ignore[arg-type]
+            pairs.append((c, _fields(r) if r else None))
+        stats = {}
+        _score(pairs, stats)
+        _report(f"{name} ({len(pairs)} reference strings), fields", stats)
 
 
 def main() -> None:

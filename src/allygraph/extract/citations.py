@@ -268,13 +268,16 @@ def reference_key(
 # --- segmentation -------------------------------------------------------------------------
 
 
+_SENTENCE_MARKS = re.compile(r"[()\[\];]|\.(?=\s)|,(?=\s?[A-Z])")
+
+
 def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Cut ``text[lo:hi]`` at sentence ends and semicolons outside parentheses."""
     cuts: list[tuple[int, int]] = []
     depth = 0
     begin = lo
-    i = lo
-    while i < hi:
+    for mark in _SENTENCE_MARKS.finditer(text, lo, hi):
+        i = mark.start()
         ch = text[i]
         if ch in "([":
             depth += 1
@@ -283,7 +286,7 @@ def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         elif ch == ";" and depth == 0:
             cuts.append((begin, i))
             begin = i + 1
-        elif ch == "." and i + 2 < hi and text[i + 1].isspace():
+        elif ch == "." and i + 2 < hi:
             j = i + 1
             while j < hi and text[j].isspace():
                 j += 1
@@ -295,7 +298,6 @@ def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             if m:
                 cuts.append((begin, i))
                 begin = i + 1
-        i += 1
     cuts.append((begin, hi))
     out: list[tuple[int, int]] = []
     for s, e in cuts:
@@ -338,6 +340,10 @@ def _note_citations(text: str, lo: int, hi: int, method: Method) -> Iterator[Par
         m = _LEAD_IN.search(text, s, e)
         if m and m.end() < e:
             s = m.end()
+        if e - s > 80 and "“" not in text[s:e] and '"' not in text[s:e]:
+            total, lower = _content_words(text, s, e, [])
+            if lower > 0.4 * total:
+                continue  # plainly prose: most words are lowercase content words
         p = parse_citation_rules(text, s, e)
         if _is_citation(text, p):
             crf = method == "crf" or (method == "auto" and _inverted_start(text, p.start, p.end))
@@ -578,7 +584,8 @@ def _build(doc: Document, p: ParsedCitation, note: int | None) -> Reference:
 
 def _resolve(doc: Document, found: list[tuple[ParsedCitation, int | None]]) -> Iterator[Reference]:
     """Build references and give short forms and Ibid. the key of their full citation."""
-    full: list[Reference] = []
+    index: dict[str, list[tuple[int, Reference, set[str]]]] = {}
+    every: list[tuple[int, Reference, set[str]]] = []
     previous: Reference | None = None
     for p, note in found:
         ref = _build(doc, p, note)
@@ -587,36 +594,37 @@ def _resolve(doc: Document, found: list[tuple[ParsedCitation, int | None]]) -> I
                 continue
             ref = _copy_from(ref, previous)
         elif p.is_short or (not ref.year and not ref.publisher and not ref.container_title):
-            target = _antecedent(ref, full)
+            target = _antecedent(ref, index, every)
             if target is not None:
                 ref = _copy_from(ref, target)
             elif p.is_short:
                 ref = _replace(ref, is_short_form=False)
         if not ref.is_short_form:
-            full.append(ref)
+            entry = (len(every), ref, _words(ref.title or ""))
+            every.append(entry)
+            for name in {_fold(_family(n)) for n in ref.authors or ref.editors}:
+                index.setdefault(name, []).append(entry)
         previous = ref
         yield ref
 
 
-def _antecedent(ref: Reference, full: list[Reference]) -> Reference | None:
+def _antecedent(
+    ref: Reference,
+    index: dict[str, list[tuple[int, Reference, set[str]]]],
+    every: list[tuple[int, Reference, set[str]]],
+) -> Reference | None:
     """Find the earlier full reference a short form repeats (family name + title words)."""
     family = _fold(_family(ref.authors[0])) if ref.authors else None
+    candidates = index.get(family, []) if family is not None else every
     short_words = _words(ref.title or "")
-    best: tuple[float, int] | None = None
-    for idx, cand in enumerate(full):
-        if family is not None:
-            people = cand.authors or cand.editors
-            if not any(_fold(_family(n)) == family for n in people):
-                continue
-        overlap = (
-            len(short_words & _words(cand.title or "")) / len(short_words) if short_words else 0.5
-        )
+    best: tuple[float, int, Reference] | None = None
+    for idx, cand, cand_words in candidates:
+        overlap = len(short_words & cand_words) / len(short_words) if short_words else 0.5
         if overlap < (0.5 if family else 0.75):
             continue
-        score = (overlap, idx)
-        if best is None or score > best:
-            best = score
-    return full[best[1]] if best else None
+        if best is None or (overlap, idx) > best[:2]:
+            best = (overlap, idx, cand)
+    return best[2] if best else None
 
 
 def _copy_from(ref: Reference, target: Reference) -> Reference:

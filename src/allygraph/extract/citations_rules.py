@@ -282,25 +282,29 @@ def _abbrev_end(text: str, start: int, end: int) -> bool:
     )
 
 
+_CHUNK_MARKS = re.compile(r"[()\[\]“”\",]")
+
+
 def _chunks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Split ``text[lo:hi]`` at commas outside quotes, parentheses and brackets."""
     out: list[tuple[int, int]] = []
     depth = 0
     in_quote = False
     begin = lo
-    i = lo
-    while i < hi:
+    for mark in _CHUNK_MARKS.finditer(text, lo, hi):
+        i = mark.start()
         ch = text[i]
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
         elif ch == "“":
-            before = text[lo:i].rstrip()
-            if in_quote and before.endswith(",") and depth == 0:
+            comma = i - 1
+            while comma > lo and text[comma].isspace():
+                comma -= 1
+            if in_quote and text[comma] == "," and depth == 0:
                 # A second opening quote after a comma inside a quote closes it (a typesetting
                 # slip: “Title, “Journal): cut at that comma.
-                comma = len(before) - 1 + lo
                 out.append((begin, comma))
                 begin = comma + 1
             else:
@@ -316,7 +320,6 @@ def _chunks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         elif ch == "," and depth == 0 and not in_quote:
             out.append((begin, i))
             begin = i + 1
-        i += 1
     out.append((begin, hi))
     result = []
     for s, e in out:
