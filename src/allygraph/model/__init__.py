@@ -11,6 +11,7 @@ from __future__ import annotations
 from .document import CONTEXT_CHARS, to_rdf
 from .metadata import build_iri, dataset_metadata
 from .resources import jsonld_context, ontology_graph, ontology_path, shapes_graph
+from .sample import sample_extraction
 
 __all__ = [
     "CONTEXT_CHARS",
@@ -19,6 +20,7 @@ __all__ = [
     "jsonld_context",
     "ontology_graph",
     "ontology_path",
+    "sample_extraction",
     "shapes_graph",
     "to_rdf",
 ]

@@ -100,6 +100,8 @@ class _DocumentBuilder:
         self.doc: Document = extraction.document
         self.minter = minter
         self.graph = Graph()
+        for prefix, namespace in (("ag", AG), ("oa", OA), ("prov", PROV), ("schema", SCHEMA)):
+            self.graph.bind(prefix, namespace)
         self.add = self.graph.add
         self.doc_iri = minter.document(self.doc.doc_id)
         self.entities = {entity.key: entity for entity in extraction.entities}
