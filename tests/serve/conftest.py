@@ -15,7 +15,7 @@ import uvicorn
 
 with warnings.catch_warnings():
     # starlette asks for httpx2 on import; the httpx-based client is what we test with.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -130,12 +130,13 @@ def _quality(fmt: Format, ranges: list[tuple[str, str, float, int]]) -> tuple[fl
     best: tuple[int, float] | None = None
     for name in (fmt.media_type, *(a for a in fmt.aliases if "/" in a)):
         kind, _, sub = name.partition("/")
+        primary = name == fmt.media_type
         for rkind, rsub, q, _order in ranges:
             if rkind == kind and rsub == sub:
                 spec = 2
-            elif rkind == kind and rsub == "*":
-                spec = 1
-            elif rkind == "*" and rsub == "*":
+            elif primary and rkind == kind and rsub == "*":
+                spec = 1  # wildcards match the primary media type only, not aliases
+            elif primary and rkind == "*" and rsub == "*":
                 spec = 0
             else:
                 continue

@@ -355,6 +355,8 @@ def service_description(state: ServeState, endpoint: str) -> list[ox.Triple]:
             ox.Literal(
                 "allygraph SPARQL 1.1 query endpoint (read-only). The default graph is the union "
                 "of the named graphs: one per source document, plus the ontology and metadata. "
+                "A triple stated in several document graphs matches once per graph: use "
+                "DISTINCT for sets. "
                 f"Queries stop after {state.settings.query_timeout:g} s; results over "
                 f"{state.settings.max_rows} rows are refused, never truncated.",
                 language="en",
