@@ -213,3 +213,26 @@ def test_literal_claim_object_is_typed() -> None:
     graph = to_rdf(dataclasses.replace(ex, claims=(claim,)), MINTER)
     henoko = MINTER.entity("place", "henoko")
     assert graph.value(henoko, AG.date) == Literal("2010-05-28", datatype=XSD.date)
+
+
+def test_gazetteer_posts_and_subtypes() -> None:
+    """A gazetteer post attribute becomes Post and Tenure; a subtype naming the kind is fine."""
+    ex = sample_extraction()
+    kan = dataclasses.replace(
+        ex.entities[0],
+        attributes=(("post", "Minister of Finance (state/japan) 2010-01-07/2010-06-08"),),
+    )
+    treaty = Entity("treaty/anpo", EntityKind.TREATY, "Security Treaty", subtype="Treaty")
+    base = dataclasses.replace(ex.entities[4], subtype="MarineCorpsAirStation")
+    entities = (kan, *ex.entities[1:4], base, *ex.entities[5:], treaty)
+    graph = to_rdf(dataclasses.replace(ex, entities=entities), MINTER)
+    assert ask(
+        graph,
+        """<http://127.0.0.1:8000/id/person/naoto-kan> ag:tenure ?t .
+           ?t ag:post ?p ; ag:startDate "2010-01-07"^^xsd:date ;
+              ag:endDate "2010-06-08"^^xsd:date .
+           ?p rdfs:label "Minister of Finance"@en ;
+              ag:postIn <http://127.0.0.1:8000/id/state/japan> .
+           <http://127.0.0.1:8000/id/base/futenma> a ag:MarineCorpsAirStation .
+           <http://127.0.0.1:8000/id/treaty/anpo> a ag:Treaty .""",
+    )

@@ -12,6 +12,7 @@ compared and replaced without bnode matching.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -57,6 +58,9 @@ _GENRE_CLASS = (
     ("thesis", AG.Dissertation),
     ("government", AG.GovernmentDocument),
     ("web", AG.WebPage),
+)
+_GAZETTEER_POST = re.compile(
+    r"^(?P<post>.+?)(?: \((?P<of>[a-z]+/[a-z0-9-]+)\))?(?: (?P<start>[0-9-]*)/(?P<end>[0-9-]*))?$"
 )
 _CONTAINER_CLASS: dict[URIRef | None, URIRef] = {
     AG.Chapter: AG.EditedVolume,
@@ -156,7 +160,9 @@ class _DocumentBuilder:
         add = self.add
         add((node, RDF.type, KIND_CLASS[entity.kind]))
         if entity.subtype:
-            add((node, RDF.type, subtype_class(entity.key, entity.kind, entity.subtype)))
+            cls = subtype_class(entity.key, entity.kind, entity.subtype)
+            if cls is not None:
+                add((node, RDF.type, cls))
         label = self._label(entity.kind, entity.label)
         add((node, RDFS.label, label))
         add((node, SKOS.prefLabel, label))
@@ -173,9 +179,21 @@ class _DocumentBuilder:
         if entity.description:
             add((node, SCHEMA.description, Literal(entity.description, lang="en")))
         for name, value in entity.attributes:
+            if name == "post":
+                self._gazetteer_post(node, value)
+                continue
             term = attribute_term(name)
             if term is not None:
                 self._value(node, term[0], term[1], value)
+
+    def _gazetteer_post(self, person: URIRef, value: str) -> None:
+        """A post from the gazetteer: ``"Prime Minister (state/japan) 2010-06-08/2011-09-02"``."""
+        match = _GAZETTEER_POST.match(value)
+        if match is None:
+            return
+        qualifiers = {k: v for k, v in match.groupdict().items() if v}
+        org_key = qualifiers.pop("of", None)
+        self.tenure(person, qualifiers["post"], org_key, qualifiers)
 
     @staticmethod
     def _label(kind: EntityKind, text: str) -> Literal:
@@ -373,12 +391,18 @@ class _DocumentBuilder:
 
     def post(self, claim: Claim, person: URIRef, qualifiers: dict[str, str]) -> URIRef:
         """Model ``holdsPost`` as a Post node (in an organization or state) and a Tenure node."""
-        add = self.add
         post_name = qualifiers.get("post") or (None if claim.obj_is_entity else claim.obj)
         org_key = qualifiers.get("organization") or (claim.obj if claim.obj_is_entity else None)
         if not post_name:
             msg = f"model: holdsPost claim of {claim.subject} needs a 'post' qualifier"
             raise CorpusError(msg)
+        return self.tenure(person, post_name, org_key, qualifiers)
+
+    def tenure(
+        self, person: URIRef, post_name: str, org_key: str | None, qualifiers: dict[str, str]
+    ) -> URIRef:
+        """Add the Post node and the person's Tenure of it; return the post."""
+        add = self.add
         org = self.iri(org_key) if org_key else None
         post = self.minter.entity("post", slugify(f"{post_name} {org_key or ''}"))
         add((post, RDF.type, AG.Post))
@@ -387,13 +411,12 @@ class _DocumentBuilder:
             add((post, AG.postIn, org))
         start = qualifiers.get("start") or qualifiers.get("date") or ""
         end = qualifiers.get("end") or ""
-        tenure = self.minter.entity(
-            "tenure", short_hash(claim.subject, str(post), start, end, length=16)
-        )
+        tenure = self.minter.entity("tenure", short_hash(str(person), str(post), start, end))
         add((tenure, RDF.type, AG.Tenure))
         add((tenure, AG.tenureOf, person))
         add((tenure, AG.post, post))
         add((person, AG.tenure, tenure))
+        add((person, AG.holdsPost, post))
         if start and (value := date_literal(start)) is not None:
             add((tenure, AG.startDate, value))
         if end and (value := date_literal(end)) is not None:

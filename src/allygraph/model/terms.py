@@ -86,6 +86,26 @@ SUBTYPES: dict[EntityKind, frozenset[str]] = {
     EntityKind.EVENT: frozenset(
         {"War", "Crisis", "MilitaryExercise", "Incident", "Talks", "Summit"}
     ),
+    EntityKind.PLACE: frozenset(
+        {
+            "City",
+            "Prefecture",
+            "County",
+            "District",
+            "Village",
+            "Region",
+            "Peninsula",
+            "Island",
+            "Islands",
+            "Sea",
+            "Strait",
+            "Site",
+        }
+    ),
+    EntityKind.BASE: frozenset({"AirBase", "NavalBase", "ArmyBase", "MarineCorpsAirStation"}),
+    EntityKind.TREATY: frozenset(
+        {"Agreement", "Communique", "Guidelines", "Declaration", "JointStatement", "Armistice"}
+    ),
 }
 
 # Reference.kind (citation parser) -> publication class.
@@ -158,13 +178,18 @@ _SUBTYPE_INDEX: dict[str, str] = {
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def subtype_class(key: str, kind: EntityKind, subtype: str) -> URIRef:
+def subtype_class(key: str, kind: EntityKind, subtype: str) -> URIRef | None:
     """Return the class an entity's ``subtype`` names (``Ministry``, ``edited-volume``, ...).
+
+    Returns None when the subtype names the kind's own class (``Treaty`` for a treaty).
 
     Raises:
         CorpusError: The subtype is not a subclass the ontology defines for the kind.
     """
-    name = _SUBTYPE_INDEX.get(re.sub(r"[^a-z]", "", subtype.lower()))
+    folded = re.sub(r"[^a-z]", "", subtype.lower())
+    if folded == KIND_CLASS[kind].rsplit("#", 1)[-1].lower():
+        return None
+    name = _SUBTYPE_INDEX.get(folded)
     allowed = SUBTYPES.get(kind, frozenset())
     if name is None or name not in allowed:
         offered = ", ".join(sorted(allowed)) or "none"
