@@ -121,8 +121,12 @@ def export_published(settings: Settings, fmt: str) -> bytes:
     from allygraph.export import export_dataset
 
     published = open_published(settings.store)
+    store = published.store
+    if not isinstance(store, ox.Store):  # a remote store: export reads a pyoxigraph Store
+        store = ox.Store()
+        store.extend(published.store.quads_for_pattern(None, None, None))
     out = io.BytesIO()
-    export_dataset(published.store, RdfFormat.from_name(fmt), out)
+    export_dataset(store, RdfFormat.from_name(fmt), out)
     return out.getvalue()
 
 

@@ -30,7 +30,7 @@ from allygraph.corpus import DEFAULT_MAX_BYTES, corpus_files, load_document
 from allygraph.errors import ValidationFailedError
 from allygraph.records import Document, Extraction
 from allygraph.settings import Settings
-from allygraph.store import ReleaseWriter, current_release
+from allygraph.store import AnyReleaseWriter, ReleaseWriter, open_writer
 from allygraph.vocab import Minter
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class DocumentResult:
 class BuildResult:
     """The outcome of a build: the published release and what went into it."""
 
-    release_dir: Path
+    release_dir: Path | str  # a folder, or the URL#name of a release on a remote store
     documents: tuple[DocumentResult, ...]
     removed: tuple[str, ...]
     triples: int
@@ -196,15 +196,14 @@ def build(
         StoreError: The store cannot be written.
     """
     started = dt.datetime.now(dt.UTC)
-    root = Path(settings.store)
     folder = Path(corpus or settings.corpus)
     gazetteer_dir = Path(settings.gazetteer or default_gazetteer_dir())
     paths = corpus_files(folder)
     fingerprint = _fingerprint(settings, gazetteer_dir)
     minter = Minter(settings.base_uri)
 
-    previous = current_release(root)
-    with ReleaseWriter(root, incremental=not full) as release:
+    with open_writer(settings.store, incremental=not full, base_uri=settings.base_uri) as release:
+        previous = release.previous
         prev_info = release.previous_info
         incremental = (
             not full and previous is not None and prev_info.get("fingerprint") == fingerprint
@@ -280,7 +279,7 @@ def _sha256_of_text(path: Path, max_bytes: int) -> str:
 
 
 def _write_service_graphs(
-    release: ReleaseWriter,
+    release: AnyReleaseWriter,
     minter: Minter,
     build_iri: Any,
     started: dt.datetime,
@@ -357,9 +356,11 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
                 str(getattr(err, "msg", err)), filename=str(path), lineno=line, offset=column
             ) from None
         parsed.append((path, data, oxfmt, str(minter.graph("load/" + slugify(path.stem)))))
-    root = Path(settings.store)
-    with ReleaseWriter(root, incremental=True) as release:
+    with open_writer(settings.store, incremental=True, base_uri=settings.base_uri) as release:
         for path, data, oxfmt, graph in parsed:
+            if not isinstance(release, ReleaseWriter):  # remote: one atomic replacement each
+                release.replace_graph(graph, _to_ntriples(data, oxfmt, path))
+                continue
             if release.store.contains_named_graph(ox.NamedNode(graph)):
                 release.drop_graphs([graph])
             release.store.load(
@@ -385,6 +386,12 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
         incremental=True,
         seconds=(dt.datetime.now(dt.UTC) - started).total_seconds(),
     )
+
+
+def _to_ntriples(data: bytes, fmt: ox.RdfFormat, path: Path) -> bytes:
+    """The triples of a file as N-Triples, relative IRIs resolved against the file."""
+    triples = [q.triple for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 _OX_FORMATS = {
