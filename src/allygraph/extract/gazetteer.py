@@ -115,6 +115,9 @@ class GazetteerEntry:
     end_date: str | None = None
     ambiguous: bool = False
     participants: tuple[str, ...] = ()
+    ambiguous_aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()  # adjectives ("Korean"): never matched as names
+    candidates: tuple[str, ...] = ()  # an ambiguous entry: the entries its forms may mean
     places: tuple[str, ...] = ()
 
     def years(self) -> tuple[int, int] | None:
@@ -227,11 +230,15 @@ def _is_word(char: str, edge: str) -> bool:
 
 
 def _longest(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    """Keep the longest of overlapping matches (earliest first on ties), in text order."""
+    if not found:
+        return []
+    taken = bytearray(max(m.end for m in found))
     kept: list[GazetteerMatch] = []
-    for m in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
-        if any(k.start < m.end and m.start < k.end for k in kept):
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if taken.find(1, m.start, m.end) >= 0:
             continue
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
         kept.append(m)
     kept.sort(key=lambda m: m.start)
     return kept
@@ -356,8 +363,25 @@ def _entry(source: str, raw: object, index: int) -> GazetteerEntry:
         end_date=_opt_date(where, "end_date", raw.get("end_date")),
         ambiguous=ambiguous,
         participants=_keys(where, "participants", raw.get("participants")),
+        ambiguous_aliases=_strings(where, "ambiguous_aliases", raw.get("ambiguous_aliases")),
+        demonyms=_strings(where, "demonyms", raw.get("demonyms")),
+        candidates=_candidates(where, raw, ambiguous),
         places=_keys(where, "place", raw.get("place")),
     )
+
+
+_KEY_IN_TEXT = re.compile(
+    r"\b(?:person|treaty|base|organization|state|place|event|publication)/[a-z0-9]+(?:-[a-z0-9]+)*"
+)
+
+
+def _candidates(where: str, raw: dict[str, Any], ambiguous: bool) -> tuple[str, ...]:
+    """Keys an ambiguous entry may stand for: ``candidates``, else keys its description names."""
+    if "candidates" in raw:
+        return _keys(where, "candidates", raw["candidates"])
+    if not ambiguous:
+        return ()
+    return tuple(dict.fromkeys(_KEY_IN_TEXT.findall(str(raw.get("description") or ""))))
 
 
 # Titles that may stand before a family name, beyond the posts an entry lists.
@@ -388,8 +412,12 @@ def _person_forms(entry: GazetteerEntry) -> Iterator[tuple[str, FormStrength]]:
 
 def _entry_forms(entry: GazetteerEntry) -> Iterator[tuple[str, FormStrength, bool]]:
     strength = FormStrength.AMBIGUOUS if entry.ambiguous else FormStrength.PRIMARY
+    shared = set(entry.ambiguous_aliases) - set(entry.demonyms)
     for text in (entry.label, *entry.aliases):
-        yield text, strength, False
+        if text not in entry.demonyms:
+            yield text, FormStrength.AMBIGUOUS if text in shared else strength, False
+    for text in shared:
+        yield text, FormStrength.AMBIGUOUS, False
     for text in entry.acronyms:
         yield text, strength, True
     for text, person_strength in _person_forms(entry):
@@ -404,6 +432,7 @@ _RANK = {FormStrength.PRIMARY: 0, FormStrength.SECONDARY: 1, FormStrength.AMBIGU
 def _index(entries: Mapping[str, GazetteerEntry]) -> dict[str, SurfaceForm]:
     collected: dict[str, tuple[str, dict[str, FormStrength], bool]] = {}
     for entry in entries.values():
+        targets = [k for k in entry.candidates if k in entries] if entry.ambiguous else []
         for text, strength, case_sensitive in _entry_forms(entry):
             text = _fold_case_kept(text.strip())
             if not text:
@@ -412,9 +441,10 @@ def _index(entries: Mapping[str, GazetteerEntry]) -> dict[str, SurfaceForm]:
             case_sensitive = case_sensitive or " " not in text
             folded = fold_text(text)
             shown, keys, sensitive = collected.setdefault(folded, (text, {}, case_sensitive))
-            best = keys.get(entry.key)
-            if best is None or _RANK[strength] < _RANK[best]:
-                keys[entry.key] = strength
+            for key in targets or [entry.key]:
+                best = keys.get(key)
+                if best is None or _RANK[strength] < _RANK[best]:
+                    keys[key] = strength
             collected[folded] = (shown, keys, sensitive and case_sensitive)
     forms: dict[str, SurfaceForm] = {}
     for folded, (text, keys, sensitive) in collected.items():

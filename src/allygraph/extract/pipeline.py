@@ -26,6 +26,11 @@ __all__ = [
     "parse_document_references",
 ]
 
+# Ties between kinds of one ambiguous form ("Korea": state or peninsula) go to the first.
+_KIND_ORDER = [
+    EntityKind.STATE, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE,
+    EntityKind.BASE, EntityKind.TREATY, EntityKind.EVENT, EntityKind.PUBLICATION,
+]  # fmt: skip
 _HYPOTHETICAL = re.compile(r"\b(?:a|an)\s+(?:second|new|third|future)\s+$|\banother\s+$")
 
 
@@ -42,7 +47,7 @@ def _from_gazetteer(text: str, match: GazetteerMatch, gaz: Gazetteer) -> Candida
     form = match.form
     entries = [gaz.entries[k] for k in form.keys]
     kinds = [e.kind for e in entries]
-    kind = max(set(kinds), key=kinds.count)
+    kind = max(set(kinds), key=lambda k: (kinds.count(k), -_KIND_ORDER.index(k)))
     start, end = match.start, match.end
     if kind is not EntityKind.PUBLICATION and text.startswith(("the ", "The "), start):
         start += 4  # "the Cold War": the name is "Cold War"
@@ -128,62 +133,73 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     trusted = [c for c in others if c.source != "pattern"]
     patterns = [c for c in others if c.source == "pattern"]
     kept = _longest(trusted)
+    owner: dict[int, Candidate] = {}
+    for k in kept:
+        for i in range(k.start, k.end):
+            owner[i] = k
+    removed: set[int] = set()
+    added: list[Candidate] = []
     for c in _longest(patterns):
-        clash = [k for k in kept if k.start < c.end and c.start < k.end]
+        seen: dict[int, Candidate] = {}
+        for i in range(c.start, c.end):
+            hit = owner.get(i)
+            if hit is not None and id(hit) not in removed:
+                seen[id(hit)] = hit
+        clash = list(seen.values())
         if not clash:
-            kept.append(c)
+            added.append(c)
             continue
-        if all(c.start <= k.start and k.end <= c.end for k in clash) and not any(
-            (k.start, k.end) == (c.start, c.end) or (k.kind is c.kind and len(clash) > 1)
-            for k in clash
+        clash.sort(key=lambda k: k.start)
+        same_span = any((k.start, k.end) == (c.start, c.end) for k in clash)
+        inside = all(c.start <= k.start and k.end <= c.end for k in clash)
+        if (
+            inside
+            and not same_span
+            and not (len(clash) > 1 and any(k.kind is c.kind for k in clash))
         ):
             extra = (c.text[: clash[0].start - c.start] + c.text[clash[-1].end - c.start :]).split()
-            if (
-                len(clash) == 1
-                and clash[0].kind is c.kind
-                and clash[0].key
-                and all(w in DEMONYMS for w in extra)
-            ):
+            k = clash[0]
+            if len(clash) == 1 and k.kind is c.kind and k.key and all(w in DEMONYMS for w in extra):
                 c = Candidate(
-                    c.start,
-                    c.end,
-                    c.text,
-                    c.kind,
-                    clash[0].key,
-                    "gazetteer",
-                    c.role,
-                    label=None,
-                    subtype=c.subtype,
+                    c.start, c.end, c.text, c.kind, k.key, "gazetteer", c.role, subtype=c.subtype
                 )
-            kept = [k for k in kept if k not in clash]
-            kept.append(c)
-        elif len(clash) == 1 and (clash[0].start, clash[0].end) == (c.start, c.end):
+            removed.update(id(k) for k in clash)
+            added.append(c)
+        elif same_span and len(clash) == 1:
             k = clash[0]
             if c.title and not k.title and k.kind is c.kind:  # keep the title a pattern saw
-                kept[kept.index(k)] = Candidate(
-                    k.start,
-                    k.end,
-                    k.text,
-                    k.kind,
-                    k.key,
-                    k.source,
-                    Role.TITLED if k.role == Role.FAMILY else k.role,
-                    k.candidates,
-                    k.label,
-                    k.subtype,
-                    c.title,
+                role = Role.TITLED if k.role == Role.FAMILY else k.role
+                removed.add(id(k))
+                added.append(
+                    Candidate(
+                        k.start,
+                        k.end,
+                        k.text,
+                        k.kind,
+                        k.key,
+                        k.source,
+                        role,
+                        k.candidates,
+                        k.label,
+                        k.subtype,
+                        c.title,
+                    )
                 )
+    kept = [k for k in kept if id(k) not in removed] + added
     return sorted(_longest(titles) + kept, key=lambda c: (c.start, c.end))
 
 
 def _longest(found: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping candidates (the more trusted source on ties)."""
+    if not found:
+        return []
+    taken = bytearray(max(c.end for c in found))
     kept: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
     for c in sorted(found, key=lambda c: (-c.length, SOURCE_RANK.get(c.source, 9), c.start)):
-        if any(lo < c.end and c.start < hi for lo, hi in taken):
+        if taken.find(1, c.start, c.end) >= 0:
             continue
+        taken[c.start : c.end] = b"\x01" * c.length
         kept.append(c)
-        taken.append((c.start, c.end))
     return kept
 
 

@@ -216,7 +216,8 @@ class _Resolver:
         if len(options) == 1 and c.role not in (Role.FAMILY, Role.TITLED, Role.AMBIGUOUS):
             return options[0], ()
         if len(options) == 1 and c.role == Role.AMBIGUOUS and c.kind is not EntityKind.PERSON:
-            return None, ()  # an entry marked ambiguous on its own: "never link this phrase"
+            # A form that must not link alone: only when the document names the entity fully.
+            return (options[0], ()) if options[0] in self.linked else (None, ())
         entries = [e for k in options if (e := self.gaz.entry(k))]
         entries = [e for e in entries if _fits_title(e, c.title)]
         linked = [e for e in entries if e.key in self.linked]

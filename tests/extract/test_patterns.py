@@ -1,0 +1,141 @@
+"""Tests for the general patterns (names the gazetteer does not know)."""
+
+from __future__ import annotations
+
+import pytest
+
+from allygraph.extract.patterns import (
+    find_acronyms,
+    find_bases,
+    find_events,
+    find_organizations,
+    find_people,
+    find_places,
+    find_publication_places,
+    find_treaties,
+    kind_of_name,
+)
+from allygraph.records import EntityKind
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ("Japanese Prime Minister Naoto Kan asked", "Naoto Kan", "Prime Minister"),
+        ("Chief Cabinet Secretary Yoshito Sengoku remarked", "Yoshito Sengoku", None),
+        ("former vice minister for defense Masahiro Akiyama, JDA", "Masahiro Akiyama", None),
+        ("talks with Gen. Walter Sharp in Seoul", "Walter Sharp", "Gen."),
+        ("President Clinton placed", "Clinton", "President"),
+    ],
+)
+def test_titles_before_names(text, name, title) -> None:
+    """A title before a capitalized name gives a person, without the title in the span."""
+    found = list(find_people(text))
+    assert [c.text for c in found] == [name]
+    if title:
+        assert found[0].title == title
+
+
+def test_person_contexts() -> None:
+    """ "X said", "according to X" and appositions give people; "Japan said" does not."""
+    text = (
+        "Kurt Campbell said so. According to Victor Cha, it was. "
+        "Sheila Smith, a senior fellow at the Council, agreed. The Foreign Ministry said no."
+    )
+    assert {c.text for c in find_people(text)} == {"Kurt Campbell", "Victor Cha", "Sheila Smith"}
+
+
+def test_endnote_name_lists() -> None:
+    """Authors and editors of an endnote are found; the title before "(" is not a person."""
+    text = "  1. Michael H. Armacost and Daniel I. Okimoto, eds., The Future (Boston: X, 2004).\n"
+    text += "  2. Yoichi Funabashi, Alliance Adrift (Washington, DC: CFR, 1999)\n"
+    names = {c.text for c in find_people(text, notes=True)}
+    assert names == {"Michael H. Armacost", "Daniel I. Okimoto", "Yoichi Funabashi"}
+
+
+def test_bases() -> None:
+    """Base names before and after their head noun, with a canonical label."""
+    text = (
+        "Yokota air base, Camp Zama, Atsugi naval air station and Fort Bragg; an American air base"
+    )
+    found = [(c.text, c.label) for c in find_bases(text)]
+    assert found == [
+        ("Yokota air base", "Yokota Air Base"),
+        ("Atsugi naval air station", "Naval Air Station Atsugi"),
+        ("Camp Zama", "Camp Zama"),
+        ("Fort Bragg", "Fort Bragg"),
+    ]
+
+
+def test_treaties() -> None:
+    """ "X Treaty of 1961", "Treaty on ...", but not "the Treaty" alone."""
+    text = (
+        "The Sino-North Korea Friendship Treaty of 1961 continues. The Treaty on the "
+        "Non-Proliferation of Nuclear Weapons binds them. But the Treaty was silent."
+    )
+    assert [c.text for c in find_treaties(text)] == [
+        "Sino-North Korea Friendship Treaty of 1961",
+        "Treaty on the Non-Proliferation of Nuclear Weapons",
+    ]
+
+
+def test_organizations_by_head_noun() -> None:
+    """Head nouns before and after names; a title is not an organization."""
+    text = (
+        "the Ministry of Foreign Affairs, Stanford University Press, the Okazaki Institute, "
+        "Chief Cabinet Secretary Sengoku and the Asahi Shimbun"
+    )
+    found = {(c.text, c.subtype) for c in find_organizations(text)}
+    assert found == {
+        ("Ministry of Foreign Affairs", "Ministry"),
+        ("Stanford University Press", "Publisher"),
+        ("Okazaki Institute", "ThinkTank"),
+        ("Asahi Shimbun", "Newspaper"),
+    }
+
+
+def test_events() -> None:
+    """Named wars, talks and incidents; a hypothetical "second Korean War" is not one."""
+    text = (
+        "during the Korean War, the Six-Party Talks, the submarine incident in 1996, "
+        "a second Korean War, the Intelligence War and the present crisis"
+    )
+    assert [c.text for c in find_events(text)] == [
+        "Korean War",
+        "Six-Party Talks",
+        "submarine incident",
+    ]
+
+
+def test_places_and_reference_places() -> None:
+    """Geographic heads and the place and publisher of a reference."""
+    assert [c.text for c in find_places("off Noto Peninsula in the Sea of Japan")] == [
+        "Noto Peninsula",
+        "Sea of Japan",
+    ]
+    found = [(c.kind, c.text) for c in find_publication_places("(Tokyo: Soshisha, 2008)")]
+    assert found == [(EntityKind.PLACE, "Tokyo"), (EntityKind.ORGANIZATION, "Soshisha")]
+
+
+def test_acronym_definitions_share_a_key() -> None:
+    """ "Full Name (ACR)" and "ACR (Full Name)" link acronym and expansion."""
+    text = (
+        "a search and rescue exercise (SAREX) between them; AJISS (The Association of "
+        "Japanese Institutes of Strategic Studies) Commentary"
+    )
+    pairs = [(a.text, b.text, a.kind, a.key == b.key) for a, b in find_acronyms(text)]
+    assert pairs == [
+        ("search and rescue exercise", "SAREX", EntityKind.EVENT, True),
+        (
+            "Association of Japanese Institutes of Strategic Studies",
+            "AJISS",
+            EntityKind.ORGANIZATION,
+            True,
+        ),
+    ]
+
+
+def test_unknown_expansion_heads_are_skipped() -> None:
+    """An expansion with no telling head noun ("... Study") yields nothing."""
+    assert kind_of_name("Western Pacific Missile Defense Architecture Study") is None
+    assert list(find_acronyms("the exclusive economic zone (EEZ) in the area")) == []
