@@ -100,7 +100,7 @@ def _bad_corpus(tmp_path: Path, name: str, content: bytes, sidecar: str | None =
     [
         ("latin.txt", b"Title\nCaf\xe9\n", None, r"latin\.txt:2:4: document must be UTF-8"),
         ("empty.txt", b"", None, r"empty\.txt: document is empty"),
-        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00", None, r"bin\.txt:2:\d+: binary file"),
+        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00", None, r"bin\.txt:3:1: binary file"),
         ("meta.txt", b"Title\n\nText.\n", '{"title": "x",}', r"meta\.meta\.json:1:\d+: sidecar"),
     ],
 )

@@ -80,8 +80,9 @@ def _read_text(path: Path, max_bytes: int) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
+        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
         msg = f"binary file: a text document has no NUL byte (got one at byte offset {nul})"
-        raise InputSyntaxError(msg, filename=str(path), lineno=line, offset=nul + 1)
+        raise InputSyntaxError(msg, filename=str(path), lineno=line, offset=column)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
