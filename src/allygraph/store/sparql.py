@@ -192,6 +192,7 @@ class RemoteStore:
         self.union: UnionMode | None = None
         self.hidden: set[str] = set()
         self._graph_cache: list[str] | None = None
+        self._owns_client = client is None
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             auth=auth,
@@ -501,8 +502,16 @@ class RemoteStore:
         self._graph_cache = None
 
     def close(self) -> None:
-        """Close the HTTP connections."""
-        self._client.close()
+        """Close the HTTP connections (if this store opened them)."""
+        if self._owns_client:
+            self._client.close()
+
+    def __del__(self) -> None:
+        # Readers are opened per command and per test without a with-block; close the
+        # connection pool with them rather than leave sockets to the garbage collector.
+        client = getattr(self, "_client", None)
+        if client is not None and getattr(self, "_owns_client", False):
+            client.close()
 
 
 def _unknown(read: bool) -> str:
