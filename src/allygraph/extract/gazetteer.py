@@ -204,29 +204,31 @@ class Gazetteer:
         """Find the surface forms in ``text``: word-bounded, case-checked, longest wins."""
         if self._automaton is None or not text:
             return []
-        folded = fold_text(text)
+        plain = text.translate(_FOLD)
+        folded = plain.lower()
+        if len(folded) != len(plain):
+            folded = fold_text(text)
         found: list[GazetteerMatch] = []
         size = len(text)
         for end_index, form in self._automaton.iter(folded):
             end = end_index + 1
             start = end - len(form.text)
-            if start > 0 and _is_word(text[start - 1], form.text[0]):
+            # A letter or digit next to the match extends a word ("." after "U.S." does not).
+            if start > 0 and text[start - 1].isalnum() and form.text[0].isalnum():
                 continue
-            if end < size and _is_word(text[end], form.text[-1]):
+            if (
+                end < size
+                and text[end].isalnum()
+                and (form.text[-1].isalnum() or form.text[-1] == ".")
+            ):
                 continue
-            surface = text[start:end]
             if form.case_sensitive:
-                if _fold_case_kept(surface) != form.text:
+                if plain[start:end] != form.text:
                     continue
-            elif not (surface[0].isupper() or surface[0].isdigit()) and form.text[0].isupper():
+            elif form.text[0].isupper() and not (text[start].isupper() or text[start].isdigit()):
                 continue
             found.append(GazetteerMatch(start, end, form))
         return _longest(found)
-
-
-def _is_word(char: str, edge: str) -> bool:
-    # A letter or digit next to the match extends a word; "." after "U.S." does not count.
-    return char.isalnum() and (edge.isalnum() or edge == ".")
 
 
 def _longest(found: list[GazetteerMatch]) -> list[GazetteerMatch]:

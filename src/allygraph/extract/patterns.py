@@ -36,6 +36,7 @@ _LOW = "a-zß-öø-ÿāēīōū"
 # A capitalized word: "Kan", "Chong-sik", "O'Hanlon", "McCain", "Self-Defense".
 _WORD = rf"(?:Mc|Mac|O')?[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*"
 _INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
+_INITIAL_RE = re.compile(_INITIAL)
 _ACRO = r"(?:[A-Z]\.){2,}|[A-Z]{2,}(?:-[A-Z]{2,})?"
 _CAP = rf"(?:{_WORD}|{_ACRO})(?:-(?:{_WORD}|{_ACRO}))*"  # a token of a proper name
 _PERSON = rf"(?:{_INITIAL}\s?|{_WORD}\s)(?:(?:{_INITIAL}\s?|{_WORD}\s)){{0,2}}{_WORD}|{_WORD}"
@@ -194,6 +195,25 @@ ACRONYM_HEADS: dict[str, EntityKind] = {
 }  # fmt: skip
 
 
+def _windowed(
+    pattern: re.Pattern[str], trigger: re.Pattern[str], text: str, before: int, after: int
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` near the (rare) matches of ``trigger`` only.
+
+    The expensive pattern starts with optional capitalized words that the regex engine would
+    try at every offset; a literal trigger ("said", "Air Base") finds the few places to look.
+    """
+    windows: list[list[int]] = []
+    for hit in trigger.finditer(text):
+        lo, hi = max(0, hit.start() - before), min(len(text), hit.end() + after)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        yield from pattern.finditer(text, lo, hi)
+
+
 def name_key(kind: EntityKind, name: str) -> str:
     """Key of a name the gazetteer does not know.
 
@@ -229,15 +249,19 @@ def _cand(
     )
 
 
+_LEADING_WORD = re.compile(r"[\w.'’-]+\s+")
+_NAME_WORD = re.compile(r"[\w'’-]+\.?")
+
+
 def _strip_leading(text: str, start: int, end: int) -> int:
     """Move ``start`` past leading stop words ("The", "During") of a capitalized run."""
     while start < end:
-        match = re.match(r"[\w.'’-]+\s+", text[start:end])
+        match = _LEADING_WORD.match(text, start, end)
         if not match:
             break
         word = match.group(0).strip().rstrip(".")
         if word in _STOP or word in _MONTHS or word.lower() == word:
-            start += match.end()
+            start = match.end()
         else:
             break
     return start
@@ -273,6 +297,10 @@ _SAYS = re.compile(
     r",?\s+(?:said|says|told|stated|noted|argued|wrote|writes|added|explained|stressed|warned"
     r"|announced|insisted|claimed|recalled|observed|remarked|asked|replied|suggested)\b"
 )
+_SAYS_TRIGGER = re.compile(
+    r"\b(?:said|says|told|stated|noted|argued|wrote|writes|added|explained|stressed|warned"
+    r"|announced|insisted|claimed|recalled|observed|remarked|asked|replied|suggested)\b"
+)
 _ACCORDING = re.compile(
     rf"\b(?:[Aa]ccording to|quoted|interviewed|written by|edited by|translated by)\s+"
     rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})(?![\w-])"
@@ -281,6 +309,11 @@ _APPOSITION = re.compile(
     rf"\b(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}}),\s+(?:a|an|the)\s+"
     r"(?:former\s+|senior\s+|visiting\s+|leading\s+|retired\s+)?(?:[a-z]+\s+){0,2}"
     r"(?:researcher|professor|scholar|analyst|expert|fellow|director|official|spokesman"
+    r"|spokeswoman|spokesperson|lawmaker|diplomat|journalist|correspondent|historian"
+    r"|economist|commentator|politician|officer|author|editor|adviser|advisor|specialist)\b"
+)
+_APPOSITION_TRIGGER = re.compile(
+    r"\b(?:researcher|professor|scholar|analyst|expert|fellow|director|official|spokesman"
     r"|spokeswoman|spokesperson|lawmaker|diplomat|journalist|correspondent|historian"
     r"|economist|commentator|politician|officer|author|editor|adviser|advisor|specialist)\b"
 )
@@ -296,11 +329,12 @@ _NAME_LIST = re.compile(
     rf"(?P<list>{_NAME_ITEM}(?:,\s(?:and\s)?{_NAME_ITEM}|\s(?:and|&)\s{_NAME_ITEM}){{0,6}})"
     r"(?=(?P<after>,\s(?:eds?\.|“|\"|[A-Z])|\s\())",
 )
+_NAME_LIST_TRIGGER = re.compile(r",\seds?\.|,\s[“\"]|\s\([A-Z][\w .,]{0,40}:|,\s[A-Z]")
 _FIRST_NAMES_HINT = re.compile(rf"^{_WORD}(?:\s|$)")
 
 
 def _name_ok(name: str) -> bool:
-    words = [w for w in re.findall(r"[\w'’-]+\.?", name) if not re.fullmatch(_INITIAL, w)]
+    words = [w for w in _NAME_WORD.findall(name) if not _INITIAL_RE.fullmatch(w)]
     if not words:
         return False
     return not any(w.rstrip(".") in _NAME_BREAKERS or w in DEMONYMS for w in words)
@@ -344,8 +378,14 @@ def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
         found = _person(text, match.start("name"), match.end("name"), title=title)
         if found:
             yield found
-    for pattern in (_SAYS, _ACCORDING, _APPOSITION, _BYLINE):
-        for match in pattern.finditer(text):
+    for pattern, trigger in (
+        (_SAYS, _SAYS_TRIGGER),
+        (_ACCORDING, None),
+        (_APPOSITION, _APPOSITION_TRIGGER),
+        (_BYLINE, None),
+    ):
+        hits = _windowed(pattern, trigger, text, 90, 30) if trigger else pattern.finditer(text)
+        for match in hits:
             start = _strip_leading(text, match.start("name"), match.end("name"))
             if match.end("name") - start < 3 or " " not in text[start : match.end("name")]:
                 continue
@@ -357,7 +397,7 @@ def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
 
 
 def _name_lists(text: str) -> Iterator[Candidate]:
-    for match in _NAME_LIST.finditer(text):
+    for match in _windowed(_NAME_LIST, _NAME_LIST_TRIGGER, text, 320, 10):
         offset = match.start("list")
         items = list(re.finditer(rf"{_NAME_ITEM}", match.group("list")))
         if match.group("after").endswith("("):
@@ -378,6 +418,10 @@ _BASE_AFTER = re.compile(
     r"|air base|airbase|Air Station|Naval Base|naval base|Naval Air Station|naval air station"
     r"|Marine Corps Air Station|Marine Corps air station|Air Field|Airfield|airfield"
     r"|Naval Air Facility|Army Airfield|Naval Station|naval station)\b"
+)
+_BASE_TRIGGER = re.compile(
+    r"(?i)\b(?:air\s?base|air force base|air station|naval base|air field|airfield"
+    r"|naval air facility|naval station)\b"
 )
 _BASE_BEFORE = re.compile(
     rf"\b(?P<head>Camp|Fort|Naval Air Station|Marine Corps Air Station|Fleet Activities"
@@ -401,7 +445,7 @@ def find_bases(text: str) -> Iterator[Candidate]:
     >>> [c.label for c in find_bases("Yokota air base and Camp Zama")]
     ['Yokota Air Base', 'Camp Zama']
     """
-    for match in _BASE_AFTER.finditer(text):
+    for match in _windowed(_BASE_AFTER, _BASE_TRIGGER, text, 60, 30):
         start = _strip_leading(text, match.start("name"), match.end("name"))
         name = text[start : match.end("name")]
         if not name or not _name_ok(name) or name.split()[0] in DEMONYMS:
@@ -633,13 +677,19 @@ _PLACE = re.compile(
 )
 
 
+_PLACE_TRIGGER = re.compile(
+    r"\b(?:Peninsula|Sea|Strait|Straits|Island|Islands|Prefecture|Province|Bay|Ocean|River"
+    r"|Mountains?|Gulf|Mount|Isle)\b"
+)
+
+
 def find_places(text: str) -> Iterator[Candidate]:
     """Find geographic names by head: "Noto Peninsula", "Yellow Sea", "Sea of Japan".
 
     >>> [c.text for c in find_places("off the coast of Noto Peninsula")]
     ['Noto Peninsula']
     """
-    for match in _PLACE.finditer(text):
+    for match in _windowed(_PLACE, _PLACE_TRIGGER, text, 60, 60):
         start = match.start()
         if match.group("pre"):
             start = _strip_leading(text, match.start("pre"), match.start("head"))

@@ -71,10 +71,6 @@ def _furniture(doc: Document) -> list[tuple[int, int]]:
     return [(z.start, z.end) for z in doc.zones if z.kind is ZoneKind.FURNITURE]
 
 
-def _outside(c: Candidate, furniture: list[tuple[int, int]]) -> bool:
-    return not any(lo < c.end and c.start < hi for lo, hi in furniture)
-
-
 def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[Candidate]:
     roles = {
         "author": EntityKind.PERSON, "editor": EntityKind.PERSON,
@@ -221,10 +217,12 @@ def collect_candidates(
     found += _reference_candidates(doc, references)
     if record is not None:
         found += record.candidates
-    furniture = _furniture(doc)
+    mask = bytearray(len(text))
+    for lo, hi in _furniture(doc):
+        mask[lo:hi] = b"\x01" * (hi - lo)
     found = [
         c for c in found
-        if _outside(c, furniture)
+        if mask.find(1, c.start, c.end) < 0
         and not (c.kind is EntityKind.EVENT and _HYPOTHETICAL.search(text[max(0, c.start - 12) : c.start]))  # noqa: E501
     ]  # fmt: skip
     return _settle(found)
