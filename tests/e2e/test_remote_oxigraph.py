@@ -8,6 +8,7 @@ with settings whose store is the server's URL.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import socket
 import subprocess
@@ -73,11 +74,16 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def remote_settings(oxigraph_url: str) -> Settings:
-    """Settings whose store is the Oxigraph server, with the shipped corpus built into it."""
+def remote_settings(request: pytest.FixtureRequest) -> Settings:
+    """Settings whose store is a SPARQL server, with the shipped corpus built into it.
+
+    The server is the session's Oxigraph, or the one ALLYGRAPH_TEST_STORE names
+    (scripts/virtuoso-check.sh runs these checks against Virtuoso that way).
+    """
     from allygraph.pipeline import build
 
-    settings = Settings(store=oxigraph_url, corpus=CORPUS)
+    url = os.environ.get("ALLYGRAPH_TEST_STORE") or request.getfixturevalue("oxigraph_url")
+    settings = Settings(store=url, corpus=CORPUS)
     build(settings)
     return settings
 

@@ -190,7 +190,9 @@ class RemoteStore:
         self.timeout = timeout
         self.retries = retries
         self.union: UnionMode | None = None
+        self.server = ""  # the Server header of the last answer (tells Virtuoso apart)
         self.hidden: set[str] = set()
+        self.known: list[str] | None = None  # the graphs the release lists, when known
         self._graph_cache: list[str] | None = None
         self._owns_client = client is None
         self._client = client or httpx.Client(
@@ -226,6 +228,7 @@ class RemoteStore:
             except httpx.HTTPError as err:
                 msg = f"{url}: {what}: the request failed ({err})"
                 raise StoreError(msg + _unknown(read)) from err
+            self.server = response.headers.get("server", self.server)
             if response.status_code in _RETRY_STATUS and not last:
                 time.sleep(0.2 * (attempt + 1))
                 continue
@@ -352,7 +355,8 @@ class RemoteStore:
 
     def _visible_graphs(self) -> list[str]:
         if self._graph_cache is None:
-            self._graph_cache = [g for g in self._all_graphs() if g not in self.hidden]
+            found = self.known if self.known is not None else self._all_graphs()
+            self._graph_cache = [g for g in found if g not in self.hidden]
         return self._graph_cache
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
@@ -587,6 +591,10 @@ class RemotePublished:
         self.release_graph = graph
         self.release = info
         self.store.hidden = {graph}
+        # The graphs of the release, not whatever else the server holds (Virtuoso keeps
+        # system graphs such as virtrdf# beside ours).
+        graphs = info.get("graphs")
+        self.store.known = sorted(graphs) if isinstance(graphs, dict) else None
         self.store.forget_graphs()
 
     def refresh(self) -> bool:
@@ -618,7 +626,8 @@ class RemoteReleaseWriter:
         base_uri: Base of the release graph ``{base}graph/release`` (default: the previous
             release's, else the ``base_uri`` given to :meth:`publish`).
         strategy: ``update`` (one request per batch of graphs) or ``staging`` (chunks into a
-            staging graph, then ``MOVE``; for Virtuoso).
+            staging graph, then ``MOVE``); by default ``staging`` on Virtuoso (told by its
+            ``Server`` header), else ``update``.
         batch_bytes: Largest SPARQL Update text sent at once (a single larger graph is sent
             alone, except with ``staging``).
         store: A :class:`RemoteStore` to write through (tests pass one with a mock client).
@@ -631,14 +640,13 @@ class RemoteReleaseWriter:
         *,
         incremental: bool = False,
         base_uri: str | None = None,
-        strategy: Strategy = "update",
+        strategy: Strategy | None = None,
         batch_bytes: int = 8 << 20,
         store: RemoteStore | None = None,
         timeout: float = 300.0,
     ) -> None:
         self.root = url
         self.incremental = incremental
-        self.strategy = strategy
         self.batch_bytes = batch_bytes
         self.store = store if store is not None else RemoteStore(url, timeout=timeout)
         self.published = False
@@ -646,6 +654,8 @@ class RemoteReleaseWriter:
         self.name = f"r{stamp}-{os.getpid()}"
         self.folder = f"{url}#{self.name}"
         found = self.store.read_release()
+        virtuoso = "virtuoso" in self.store.server.lower()
+        self.strategy: Strategy = strategy or ("staging" if virtuoso else "update")
         self.release_graph: str | None = found[0] if found else None
         self.previous: str | None = found[1].get("name") if found else None
         self.previous_info: dict[str, Any] = found[1] if found else {}
@@ -742,8 +752,12 @@ class RemoteReleaseWriter:
         self._batch = []
         self._batch_size = 0
 
-    def _stage(self, graph: str, body: str, chunk_lines: int = 2000) -> None:
-        """Insert a graph in chunks into a staging graph, then MOVE it over the target."""
+    def _stage(self, graph: str, body: str, chunk_lines: int = 500) -> None:
+        """Insert a graph in chunks into a staging graph, then MOVE it over the target.
+
+        Virtuoso compiles an update to SQL and refuses texts over 10,000 lines of it
+        (error SP031), about 2,000 triples; 500 per request stays well below.
+        """
         staging = f"urn:allygraph:staging:{self.name}:{graph}"
         self.store.update(f"DROP SILENT GRAPH {_iri(staging)}", what=f"stage {graph}")
         lines = body.splitlines(keepends=True)
