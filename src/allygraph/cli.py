@@ -353,6 +353,124 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         run_server(settings, host=host, port=port)
 
 
+@cli.command()
+@click.option("--corpus", type=click.Path(path_type=Path), help="Folder of .txt documents.")
+@click.option("--online", is_flag=True, help="Look unlinked entities up on Wikidata (network).")
+@click.option(
+    "--accept",
+    "review",
+    type=click.Path(path_type=Path),
+    help="Merge the entries marked 'accept: true' in this review file into the accepted links.",
+)
+@click.option("--checked-by", metavar="NAME", help="Reviewer recorded with --accept.")
+@click.option(
+    "--proposals",
+    type=click.Path(path_type=Path),
+    default=Path("data/links/proposals.yaml"),
+    show_default=True,
+    help="Review file --online writes.",
+)
+@click.option(
+    "--accepted",
+    type=click.Path(path_type=Path),
+    default=Path("data/links/accepted.yaml"),
+    show_default=True,
+    help="Accepted links (read by the build).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=Path("var/cache/wikidata"),
+    show_default=True,
+    help="Cache of Wikidata answers (a rerun sends no request).",
+)
+@click.option("--rate", type=click.FloatRange(0.05, 10), default=1.0, show_default=True,
+              help="Requests per second to Wikidata.")  # fmt: skip
+@click.pass_context
+def link(
+    ctx: click.Context,
+    corpus: Path | None,
+    online: bool,
+    review: Path | None,
+    checked_by: str | None,
+    proposals: Path,
+    accepted: Path,
+    cache: Path,
+    rate: float,
+) -> None:
+    """Report Wikidata links; look unlinked entities up (--online); accept reviewed ones.
+
+    Without options: count the corpus entities linked by the gazetteer, by accepted
+    look-ups, and left unlinked or ambiguous. --online writes proposals for a person to
+    review (nothing enters the graph); --accept FILE merges the entries marked there.
+    """
+    import datetime as dt
+
+    from allygraph.link import (
+        accept_proposals,
+        collect_targets,
+        extract_corpus,
+        is_ambiguous,
+        link_entities,
+        load_links,
+    )
+    from allygraph.pipeline import default_gazetteer_dir
+
+    settings = _settings(ctx)
+    with _errors():
+        if review is not None:
+            result = accept_proposals(review, accepted, checked_by=checked_by)
+            click.echo(
+                f"accepted {len(result.accepted)} new and {len(result.replaced)} changed links "
+                f"({result.skipped} entries not marked) -> {accepted}"
+            )
+            return
+        gazetteer = Path(settings.gazetteer or default_gazetteer_dir())
+        extractions = extract_corpus(Path(corpus or settings.corpus), gazetteer)
+        links = load_links(accepted)
+        counts: dict[str, dict[str, int]] = {}
+        seen: set[str] = set()
+        for extraction in extractions:
+            for entity in link_entities(extraction.entities, links):
+                if entity.key in seen:
+                    continue
+                seen.add(entity.key)
+                state = (
+                    "ambiguous"
+                    if is_ambiguous(entity)
+                    else (entity.qid_source or "unlinked").split(":", 1)[0]
+                )
+                row = counts.setdefault(entity.kind.value, {})
+                row[state] = row.get(state, 0) + 1
+        click.echo(f"{'kind':<14} {'gazetteer':>9} {'lookup':>7} {'unlinked':>9} {'ambiguous':>9}")
+        for kind in sorted(counts):
+            row = counts[kind]
+            click.echo(
+                f"{kind:<14} {row.get('gazetteer', 0):>9} {row.get('lookup', 0):>7} "
+                f"{row.get('unlinked', 0):>9} {row.get('ambiguous', 0):>9}"
+            )
+        if not online:
+            return
+        import httpx
+
+        from allygraph.link import WikidataClient, propose_links, write_proposals
+
+        targets = collect_targets(extractions)
+        targets = [t for t in targets if t.key not in links]
+        with httpx.Client(timeout=30.0, follow_redirects=True) as http:
+            client = WikidataClient(http, cache_dir=cache, rate=rate)
+            found = propose_links(client, targets, today=dt.date.today().isoformat())
+        write_proposals(proposals, found)
+        by_status: dict[str, int] = {}
+        for proposal in found:
+            by_status[proposal.status] = by_status.get(proposal.status, 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) or "nothing to do"
+        click.echo(
+            f"looked up {len(found)} entities ({summary}; {client.requests} requests) -> "
+            f"{proposals}; review it, then: allygraph link --accept {proposals}"
+        )
+
+
 def main() -> None:
     """Run the command line."""
     cli(prog_name="allygraph")
