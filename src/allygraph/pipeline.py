@@ -359,7 +359,7 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
     with open_writer(settings.store, incremental=True, base_uri=settings.base_uri) as release:
         for path, data, oxfmt, graph in parsed:
             if not isinstance(release, ReleaseWriter):  # remote: one atomic replacement each
-                release.replace_graph(graph, _to_ntriples(data, oxfmt, path))
+                release.load_file(data, oxfmt, graph, base_iri=path.resolve().as_uri())
                 continue
             if release.store.contains_named_graph(ox.NamedNode(graph)):
                 release.drop_graphs([graph])
@@ -386,12 +386,6 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
         incremental=True,
         seconds=(dt.datetime.now(dt.UTC) - started).total_seconds(),
     )
-
-
-def _to_ntriples(data: bytes, fmt: ox.RdfFormat, path: Path) -> bytes:
-    """The triples of a file as N-Triples, relative IRIs resolved against the file."""
-    triples = [q.triple for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 _OX_FORMATS = {

@@ -732,6 +732,27 @@ class RemoteReleaseWriter:
         if ops:
             self.store.update(" ;\n".join(ops), what="load")
 
+    def load_file(
+        self, data: bytes, fmt: ox.RdfFormat, graph: str, *, base_iri: str | None = None
+    ) -> None:
+        """Replace ``graph`` by a file's triples; quads replace the graphs they name.
+
+        Raises:
+            StoreError: The data does not parse or cannot be written.
+        """
+        groups: dict[str, list[ox.Triple]] = {}
+        try:
+            for quad in ox.parse(data, format=fmt, base_iri=base_iri):
+                name = quad.graph_name
+                key = name.value if isinstance(name, ox.NamedNode) else graph
+                groups.setdefault(key, []).append(quad.triple)
+        except (SyntaxError, ValueError) as err:
+            msg = f"{graph}: cannot write the graph ({err})"
+            raise StoreError(msg) from err
+        for key, triples in groups.items():
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            self.replace_graph(key, body)
+
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs when the release is published."""
         for graph in graphs:
