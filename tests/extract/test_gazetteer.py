@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -111,9 +110,7 @@ def test_missing_folder_gives_empty_gazetteer(tmp_path) -> None:
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="data/gazetteer is absent")
-def test_project_gazetteer_loads_fast() -> None:
-    """The curated gazetteer validates and compiles in well under a second."""
-    start = time.perf_counter()
+def test_project_gazetteer_loads() -> None:
+    """The curated gazetteer validates and compiles (its speed is measured in benchmarks/)."""
     gaz = load_gazetteer(DATA)
-    assert time.perf_counter() - start < 1.0
     assert len(gaz.entries) > 50
