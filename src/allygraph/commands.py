@@ -64,10 +64,7 @@ def parse_query_error(err: SyntaxError, query: str) -> QuerySyntaxError:
 
 def _table(solutions: ox.QuerySolutions) -> bytes:
     names = [v.value for v in solutions.variables]
-    rows = [
-        [_cell(solution[name]) for name in names]
-        for solution in solutions  # type: ignore[union-attr]
-    ]
+    rows = [[_cell(solution[name]) for name in names] for solution in solutions]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
     out = io.StringIO()
     out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip() + "\n")
@@ -104,14 +101,14 @@ def run_query(settings: Settings, sparql: str, fmt: str = "table") -> bytes:
     if isinstance(result, ox.QueryBoolean):
         if fmt == "table":
             return b"true\n" if bool(result) else b"false\n"
-        return bytes(result.serialize(format=_RESULT_FORMATS.get(fmt, _RESULT_FORMATS["json"])))
+        return result.serialize(format=_RESULT_FORMATS.get(fmt, _RESULT_FORMATS["json"])) or b""
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             return _table(result)
         if fmt not in _RESULT_FORMATS:
             msg = f"--format {fmt} is for graphs; a SELECT query gives json, xml, csv, tsv or table"
             raise QuerySyntaxError(msg)
-        return bytes(result.serialize(format=_RESULT_FORMATS[fmt]))
+        return result.serialize(format=_RESULT_FORMATS[fmt]) or b""
     graph_fmt = _GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
     return result.serialize(format=graph_fmt) or b""
 
