@@ -104,10 +104,11 @@ def test_holds_post_is_modelled_with_post_and_tenure(graph: Graph) -> None:
     assert ask(
         graph,
         """<http://127.0.0.1:8000/id/person/naoto-kan> ag:holdsPost ?post ; ag:tenure ?t .
-           ?post a ag:Post ; rdfs:label "Prime Minister"@en ;
+           ?post a ag:Post ; rdfs:label "Prime Minister of Japan"@en ;
                  ag:postIn <http://127.0.0.1:8000/id/state/japan> .
            ?t a ag:Tenure ; ag:post ?post ;
               ag:tenureOf <http://127.0.0.1:8000/id/person/naoto-kan> ;
+              rdfs:label "Naoto Kan as Prime Minister of Japan, 2010–2011"@en ;
               ag:startDate "2010-06-08"^^xsd:date ; ag:endDate "2011-09-02"^^xsd:date .""",
     )
 
@@ -231,7 +232,7 @@ def test_gazetteer_posts_and_subtypes() -> None:
         """<http://127.0.0.1:8000/id/person/naoto-kan> ag:tenure ?t .
            ?t ag:post ?p ; ag:startDate "2010-01-07"^^xsd:date ;
               ag:endDate "2010-06-08"^^xsd:date .
-           ?p rdfs:label "Minister of Finance"@en ;
+           ?p rdfs:label "Minister of Finance of Japan"@en ;
               ag:postIn <http://127.0.0.1:8000/id/state/japan> .
            <http://127.0.0.1:8000/id/base/futenma> a ag:MarineCorpsAirStation .
            <http://127.0.0.1:8000/id/treaty/anpo> a ag:Treaty .""",

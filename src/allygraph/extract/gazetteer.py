@@ -136,9 +136,7 @@ class GazetteerEntry:
         for post in self.posts:
             text = post.post + (f" ({post.of})" if post.of else "")
             span = "/".join(d or "" for d in (post.start, post.end)) if post.start else ""
-            out.append(("post", f"{text} {span}".strip()))
-            if post.of:
-                out.append(("postIn", post.of))
+            out.append(("post", f"{text} {span}".strip()))  # the post's organization inside
         for name, value in (("country", self.country), ("locatedIn", self.located_in)):
             if value:
                 out.append((name, value))

@@ -156,6 +156,19 @@ class _DocumentBuilder:
             entity = Entity(key=key, kind=kind, label=label)
         self._entity(entity, self.minter.entity(kind.value, slug))
 
+    def label_of(self, key: str | None) -> str:
+        """The label of an entity key (from the extraction or catalog, else from its slug)."""
+        if not key:
+            return ""
+        entity = self.entities.get(key) or self.catalog.get(key)
+        if entity is not None:
+            return entity.label
+        return key.partition("/")[2].replace("-", " ").title()
+
+    def _key_of(self, node: URIRef) -> str:
+        """The entity key ``{kind}/{slug}`` of an entity IRI minted by this builder."""
+        return str(node).removeprefix(self.minter.base + "id/")
+
     def _entity(self, entity: Entity, node: URIRef) -> None:
         add = self.add
         add((node, RDF.type, KIND_CLASS[entity.kind]))
@@ -406,13 +419,19 @@ class _DocumentBuilder:
         org = self.iri(org_key) if org_key else None
         post = self.minter.entity("post", slugify(f"{post_name} {org_key or ''}"))
         add((post, RDF.type, AG.Post))
-        add((post, RDFS.label, Literal(post_name, lang="en")))
+        # A post is read on its own ("Prime Minister of Japan"), not only beside its holder.
+        post_label = f"{post_name} of {self.label_of(org_key)}" if org_key else post_name
+        add((post, RDFS.label, Literal(post_label, lang="en")))
         if org is not None:
             add((post, AG.postIn, org))
         start = qualifiers.get("start") or qualifiers.get("date") or ""
         end = qualifiers.get("end") or ""
         tenure = self.minter.entity("tenure", short_hash(str(person), str(post), start, end))
         add((tenure, RDF.type, AG.Tenure))
+        years = "–".join(d[:4] for d in (start, end) if d)
+        holder = self.label_of(self._key_of(person))
+        tenure_label = f"{holder} as {post_label}" + (f", {years}" if years else "")
+        add((tenure, RDFS.label, Literal(tenure_label, lang="en")))
         add((tenure, AG.tenureOf, person))
         add((tenure, AG.post, post))
         add((person, AG.tenure, tenure))
