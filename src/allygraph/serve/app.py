@@ -34,7 +34,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from allygraph.serve.handlers import install_handlers
-from allygraph.serve.routers import resources, site, sparql
+from allygraph.serve.routers import reconcile, resources, site, sparql
 from allygraph.serve.state import ServeState, default_workers
 from allygraph.settings import Settings
 
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     app.include_router(sparql.router)
     app.include_router(resources.router)
     app.include_router(site.router)
+    app.include_router(reconcile.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
