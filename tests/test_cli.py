@@ -33,7 +33,8 @@ def store_copy(built_settings: Settings, tmp_path: Path) -> str:
 
 def test_help_everywhere() -> None:
     """Every command answers --help."""
-    for command in ("build", "extract", "validate", "query", "export", "load", "stats", "serve"):
+    commands = ("build", "extract", "validate", "query", "export", "load", "stats", "serve", "link")
+    for command in commands:
         code, out, _ = run(command, "--help")
         assert code == EXIT_OK
         assert "Usage:" in out

@@ -97,6 +97,8 @@ def _fingerprint(settings: Settings, gazetteer_dir: Path) -> str:
     digest.update(__version__.encode())
     digest.update(settings.base_uri.encode())
     files: list[Path] = sorted(gazetteer_dir.glob("*.y*ml")) if gazetteer_dir.is_dir() else []
+    if default_links_file().is_file():
+        files.append(default_links_file())
     ontology_dir = REPO_ROOT / "ontology"
     if ontology_dir.is_dir():
         files += sorted(ontology_dir.iterdir())
@@ -113,10 +115,17 @@ def _fingerprint(settings: Settings, gazetteer_dir: Path) -> str:
 _WORKER: dict[str, Any] = {}
 
 
+def default_links_file() -> Path:
+    """Return the accepted Wikidata links file (``data/links/accepted.yaml``)."""
+    return REPO_ROOT / "data" / "links" / "accepted.yaml"
+
+
 def _worker_init(gazetteer_dir: str, base_uri: str, build_iri: str) -> None:
     from allygraph.extract.gazetteer import load_gazetteer
+    from allygraph.link import load_links
 
     _WORKER["gazetteer"] = load_gazetteer(Path(gazetteer_dir))
+    _WORKER["links"] = load_links(default_links_file())
     _WORKER["minter"] = Minter(base_uri)
     _WORKER["build_iri"] = build_iri
 
@@ -130,11 +139,13 @@ def _process(path: str, max_bytes: int) -> tuple[DocumentResult, bytes]:
 def _process_document(doc: Document) -> tuple[DocumentResult, bytes]:
     from rdflib import URIRef
 
-    from allygraph.extract import extract_document
+    from allygraph.link import link_extraction
     from allygraph.model import to_rdf
+    from allygraph.resolve import extract_document
     from allygraph.validate import validate_graph
 
     extraction: Extraction = extract_document(doc, _WORKER["gazetteer"])
+    extraction = link_extraction(extraction, _WORKER["links"])
     graph: Graph = to_rdf(extraction, _WORKER["minter"], build_iri=URIRef(_WORKER["build_iri"]))
     report = validate_graph(graph)
     if not report.conforms:
