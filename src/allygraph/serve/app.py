@@ -134,8 +134,22 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     return app
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, **kwargs: Any) -> None:
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    workers: int | None = None,
+    **kwargs: Any,
+) -> None:
     """Run the app with uvicorn until interrupted (``allygraph serve``).
+
+    Args:
+        settings: Configuration.
+        host: Interface to listen on.
+        port: TCP port.
+        workers: Query worker processes (see :func:`create_app`).
+        **kwargs: Passed to :func:`uvicorn.run`.
 
     Access and query logs go to stderr as JSON lines; uvicorn's own access log is off.
     """
@@ -149,4 +163,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, **kwarg
         if not logger.handlers:
             logger.addHandler(handler)
         logger.propagate = False
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, **kwargs)
+    app = create_app(settings, workers=workers)
+    uvicorn.run(app, host=host, port=port, access_log=False, **kwargs)

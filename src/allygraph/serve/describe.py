@@ -26,7 +26,7 @@ OA = "http://www.w3.org/ns/oa#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 PROV = "http://www.w3.org/ns/prov#"
 MAX_INCOMING = 5000
-MAX_MENTIONS = 1000
+MAX_MENTIONS = 100  # mentions with passages in one data document; SPARQL has all of them
 
 _HAS_BODY = ox.NamedNode(OA + "hasBody")
 _HAS_TARGET = ox.NamedNode(OA + "hasTarget")
@@ -45,11 +45,13 @@ class Description:
         iri: The described IRI.
         triples: Deduplicated triples: outgoing, incoming, mention closures.
         incoming_truncated: More incoming triples exist than were included.
+        mentions_truncated: More mentions exist than were closed over (passages included).
     """
 
     iri: str
     triples: dict[ox.Triple, None] = field(default_factory=dict)
     incoming_truncated: bool = False
+    mentions_truncated: bool = False
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add the triples of some quads (their graph is dropped)."""
@@ -68,15 +70,22 @@ def exists(store: ox.Store, iri: str) -> bool:
 
 
 def _closure(store: ox.Store, desc: Description, node: ox.NamedNode | ox.BlankNode) -> None:
-    """Add a mention (or claim passage) with its target and selectors."""
-    desc.add(store.quads_for_pattern(node, None, None))
-    for tq in store.quads_for_pattern(node, _HAS_TARGET, None):
+    """Add a mention (or claim passage) with its target and selectors.
+
+    Each look-up across all graphs costs a RocksDB seek (~0.1 ms): the target and selectors
+    are read from the quads already fetched instead of being asked for separately.
+    """
+    quads = list(store.quads_for_pattern(node, None, None))
+    desc.add(quads)
+    for tq in quads:
         target = tq.object
-        if isinstance(target, ox.NamedNode | ox.BlankNode):
-            desc.add(store.quads_for_pattern(target, None, None))
-            for sq in store.quads_for_pattern(target, _HAS_SELECTOR, None):
-                if isinstance(sq.object, ox.NamedNode | ox.BlankNode):
-                    desc.add(store.quads_for_pattern(sq.object, None, None))
+        if tq.predicate != _HAS_TARGET or not isinstance(target, ox.NamedNode | ox.BlankNode):
+            continue
+        target_quads = list(store.quads_for_pattern(target, None, None))
+        desc.add(target_quads)
+        for sq in target_quads:
+            if sq.predicate == _HAS_SELECTOR and isinstance(sq.object, ox.NamedNode | ox.BlankNode):
+                desc.add(store.quads_for_pattern(sq.object, None, None))
 
 
 def describe(store: ox.Store, iri: str) -> Description:
@@ -99,15 +108,19 @@ def describe(store: ox.Store, iri: str) -> Description:
         subject = q.subject
         if not isinstance(subject, ox.NamedNode | ox.BlankNode):
             continue
-        if q.predicate == _HAS_BODY and len(mentions) < MAX_MENTIONS:
-            mentions[subject] = None
+        if q.predicate == _HAS_BODY:
+            if len(mentions) < MAX_MENTIONS:
+                mentions[subject] = None
+            else:
+                desc.mentions_truncated = True
         elif q.predicate in (_RDF_SUBJECT, _RDF_OBJECT):  # a claim about it: its passage
             for dq in store.quads_for_pattern(subject, _DERIVED, None):
                 passage = dq.object
                 if isinstance(passage, ox.NamedNode | ox.BlankNode):
                     desc.triples[ox.Triple(dq.subject, dq.predicate, passage)] = None
                     mentions[passage] = None
-        elif q.predicate == _HAS_SOURCE and len(mentions) < MAX_MENTIONS:
+        elif q.predicate == _HAS_SOURCE:
+            # a document: the mentions in it (the target IRI is the mention's plus #target)
             for mq in store.quads_for_pattern(None, _HAS_TARGET, subject):
                 if isinstance(mq.subject, ox.NamedNode | ox.BlankNode):
                     mentions[mq.subject] = None

@@ -67,9 +67,9 @@ class _Worker:
 
 async def _read_frame(reader: asyncio.StreamReader) -> WorkerReply:
     hlen, plen = _HEAD.unpack(await reader.readexactly(_HEAD.size))
-    header: dict[str, Any] = json.loads(await reader.readexactly(hlen))
-    payload = await reader.readexactly(plen) if plen else b""
-    return WorkerReply(header, payload)
+    body = await reader.readexactly(hlen + plen)
+    header: dict[str, Any] = json.loads(body[:hlen])
+    return WorkerReply(header, body[hlen:])
 
 
 class QueryPool:
@@ -83,7 +83,8 @@ class QueryPool:
     def __init__(self, db_path: Path | str, size: int) -> None:
         self.db_path = str(db_path)
         self.size = max(1, size)
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        # LIFO: at low load the same few workers serve, with warm block caches.
+        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._all: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self.killed = 0

@@ -201,8 +201,9 @@ def send_frame(sock: socket.socket, header: dict[str, Any], payload: bytes) -> N
 def recv_frame(sock: socket.socket) -> tuple[dict[str, Any], bytes]:
     """Receive one frame sent by :func:`send_frame`."""
     hlen, plen = _HEAD.unpack(_recv_exact(sock, _HEAD.size))
-    header: dict[str, Any] = json.loads(_recv_exact(sock, hlen))
-    return header, _recv_exact(sock, plen)
+    body = _recv_exact(sock, hlen + plen)
+    header: dict[str, Any] = json.loads(body[:hlen])
+    return header, body[hlen:]
 
 
 def main(argv: list[str]) -> int:

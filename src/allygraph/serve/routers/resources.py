@@ -11,9 +11,10 @@ headers list every alternate with its media type. Unknown IRIs are 404 in the as
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ RDF_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 _BY_EXT = {f.extension: f for f in PAGE_FORMATS}
+PAGE_CACHE = 512  # rendered pages and data documents kept per release (releases are immutable)
 AG = PREFIXES["ag"]
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FOAF_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
@@ -176,7 +178,7 @@ def _headers(state: ServeState, path: str, iri: str, fmt: Format) -> dict[str, s
     }
 
 
-def _serve(request: Request, path: str) -> Response:
+async def _serve(request: Request, path: str) -> Response:
     state = get_state(request)
     path, extension = _split_extension(state, path.rstrip("/"))
     iri = state.base + path
@@ -196,24 +198,36 @@ def _serve(request: Request, path: str) -> Response:
         if fmt.key == "html":
             return _graph_page(request, state, path, iri, len(triples), fmt)
         return _respond_rdf(request, state, path, iri, triples, fmt)
-    desc = describe(state.store, iri)
+    cache: OrderedDict[tuple[str, str], Response] = state.cache.setdefault("pages", OrderedDict())
+    hit = cache.get((iri, fmt.key))
+    if hit is not None and request.method == "GET":
+        cache.move_to_end((iri, fmt.key))
+        return Response(hit.body, 200, _headers(state, path, iri, fmt), media_type=hit.media_type)
+    # Look-ups run in a thread (pyoxigraph releases the GIL): a hub entity never blocks the loop.
+    desc = await asyncio.to_thread(describe, state.store, iri)
     if fmt.key != "html":
-        return _respond_rdf(request, state, path, iri, list(desc.triples), fmt)
-    page = entity_page(state, desc)
-    template = "document.html" if page["is_document"] else "entity.html"
-    return render(request, template, page, headers=_headers(state, path, iri, fmt))
+        response = _respond_rdf(request, state, path, iri, list(desc.triples), fmt)
+    else:
+        page = await asyncio.to_thread(entity_page, state, desc)
+        template = "document.html" if page["is_document"] else "entity.html"
+        response = render(request, template, page, headers=_headers(state, path, iri, fmt))
+    if request.method == "GET":
+        cache[(iri, fmt.key)] = response
+        while len(cache) > PAGE_CACHE:
+            cache.popitem(last=False)
+    return response
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def resource(request: Request, path: str) -> Response:
     """Dereference an entity, document, mention, claim or other IRI minted under the base."""
-    return _serve(request, "id/" + path)
+    return await _serve(request, "id/" + path)
 
 
 @router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def named_graph(request: Request, path: str) -> Response:
     """Dereference a named graph: its triples, or a page about it."""
-    return _serve(request, "graph/" + path)
+    return await _serve(request, "graph/" + path)
 
 
 def _graph_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
@@ -377,6 +391,7 @@ def entity_page(state: ServeState, desc: Description) -> dict[str, Any]:
         "properties": properties,
         "incoming": links,
         "incoming_truncated": desc.incoming_truncated,
+        "mentions_truncated": desc.mentions_truncated,
         "passages": quotes[:200],
         "passage_count": len(quotes),
         "jsonld": json.dumps(jsonld, ensure_ascii=False).replace("</", "<\\/"),

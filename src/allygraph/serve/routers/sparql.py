@@ -210,8 +210,10 @@ async def sparql(request: Request) -> Response:
                 raise QueryRefusedError(msg)
             for target in info.services:
                 check_service_target(target, state.settings.service_allowlist)
-        else:
+        elif info.trivial:
             check_syntax(text, state.base)
+        # Other queries are parsed by the worker, which reports syntax errors with their
+        # position just the same: parsing twice would only add latency.
         offered = (
             SELECT_FORMATS
             if info.form in ("SELECT", None)
