@@ -32,21 +32,33 @@ def wait_ready(endpoint: str, timeout: float) -> None:
         with contextlib.suppress(OSError):
             url = endpoint + "?query=" + quote("ASK {}")
             req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-            with urllib.request.urlopen(req, timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(req, timeout=5) as response:
                 if response.status == 200:
                     return
         time.sleep(0.5)
     raise RuntimeError(f"{endpoint} did not come up")
 
 
-def load(endpoint: str, data: Path, seconds: float, concurrency: int, label: str,
-         only: str | None = None) -> dict[str, object]:
-    cmd = [sys.executable, str(HERE / "load.py"), "--endpoint", endpoint, "--constants",
-           str(data / "constants.json"), "--seconds", str(seconds), "--concurrency",
-           str(concurrency), "--label", label]
+def load(
+    endpoint: str, data: Path, seconds: float, concurrency: int, label: str, only: str | None = None
+) -> dict[str, object]:
+    cmd = [
+        sys.executable,
+        str(HERE / "load.py"),
+        "--endpoint",
+        endpoint,
+        "--constants",
+        str(data / "constants.json"),
+        "--seconds",
+        str(seconds),
+        "--concurrency",
+        str(concurrency),
+        "--label",
+        label,
+    ]
     if only:
         cmd += ["--only", only]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     result: dict[str, object] = json.loads(out)
     print(json.dumps(result), flush=True)
     return result
@@ -54,8 +66,12 @@ def load(endpoint: str, data: Path, seconds: float, concurrency: int, label: str
 
 @contextlib.contextmanager
 def server(cmd: list[str], endpoint: str, timeout: float = 600):  # type: ignore[no-untyped-def]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # noqa: S603
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_ready(endpoint, timeout)
         yield proc
@@ -81,17 +97,40 @@ def main() -> None:
     db = store / "releases" / release / "db"
     results = []
     runs = {
-        "allygraph": ([sys.executable, "-c",
-                       "from allygraph.serve.app import serve; from allygraph.settings import "
-                       f"Settings; serve(Settings(store={str(store)!r}), port=8000, "
-                       f"workers={args.workers})"],
-                      "http://127.0.0.1:8000/sparql"),
-        "oxigraph": ([str(args.other_venv / "bin" / "oxigraph"), "serve-read-only", "--location",
-                      str(db), "--bind", "127.0.0.1:7878", "--union-default-graph"],
-                     "http://127.0.0.1:7878/query"),
-        "rdflib": ([str(args.other_venv / "bin" / "rdflib-endpoint"), "serve",
-                    str(args.data / "data.nt"), "--host", "127.0.0.1", "--port", "8001"],
-                   "http://127.0.0.1:8001/"),
+        "allygraph": (
+            [
+                sys.executable,
+                "-c",
+                "from allygraph.serve.app import serve; from allygraph.settings import "
+                f"Settings; serve(Settings(store={str(store)!r}), port=8000, "
+                f"workers={args.workers})",
+            ],
+            "http://127.0.0.1:8000/sparql",
+        ),
+        "oxigraph": (
+            [
+                str(args.other_venv / "bin" / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(db),
+                "--bind",
+                "127.0.0.1:7878",
+                "--union-default-graph",
+            ],
+            "http://127.0.0.1:7878/query",
+        ),
+        "rdflib": (
+            [
+                str(args.other_venv / "bin" / "rdflib-endpoint"),
+                "serve",
+                str(args.data / "data.nt"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "8001",
+            ],
+            "http://127.0.0.1:8001/",
+        ),
     }
     for name, (cmd, endpoint) in runs.items():
         if name in args.skip:
@@ -100,7 +139,7 @@ def main() -> None:
             mix = load(endpoint, args.data, args.seconds, args.concurrency, name)
             ask = load(endpoint, args.data, min(args.seconds, 5), 1, name + " ASK{}", "ask-empty")
             results.append((name, mix, ask))
-    print("\n| server | QPS (mix, c=%d) | ASK {} p50 ms (c=1) |" % args.concurrency)
+    print(f"\n| server | QPS (mix, c={args.concurrency}) | ASK {{}} p50 ms (c=1) |")
     print("| --- | --- | --- |")
     for name, mix, ask in results:
         p50 = ask["queries"]["ask-empty"]["p50_ms"]  # type: ignore[index]
@@ -112,8 +151,9 @@ def main() -> None:
         cells = []
         for _, mix, _ in results:
             stats = mix["queries"][q]  # type: ignore[index]
-            cells.append(f"{stats['p50_ms']} / {stats['p99_ms']} ({stats['count']}, "
-                         f"err {stats['errors']})")
+            cells.append(
+                f"{stats['p50_ms']} / {stats['p99_ms']} ({stats['count']}, err {stats['errors']})"
+            )
         print(f"| {q} | " + " | ".join(cells) + " |")
 
 

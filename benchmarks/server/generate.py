@@ -34,26 +34,129 @@ DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
-GIVEN = ["Naoto", "Shinzo", "Yukio", "Taro", "Kurt", "Richard", "Joseph", "Victor", "Kim",
-         "Park", "Moon", "Lee", "Ichiro", "Junichiro", "Condoleezza", "Robert", "Sheila",
-         "Michael", "Hitoshi", "Akiko", "Seiji", "Katsuya", "Toshimitsu", "Jeffrey"]
-FAMILY = ["Kan", "Abe", "Hatoyama", "Aso", "Campbell", "Armitage", "Nye", "Cha", "Dae-jung",
-          "Geun-hye", "Jae-in", "Myung-bak", "Ozawa", "Koizumi", "Rice", "Gates", "Smith",
-          "Green", "Tanaka", "Sato", "Maehara", "Okada", "Kitazawa", "Hornung", "Calder"]
-POSTS = ["Prime Minister", "Foreign Minister", "Defense Minister", "Ambassador",
-         "Secretary of State", "Secretary of Defense", "Chief Cabinet Secretary", "President",
-         "Commander", "Deputy Secretary"]
-PLACES = ["Okinawa", "Kanagawa", "Aomori", "Tokyo", "Seoul", "Busan", "Pyeongtaek", "Guam",
-          "Hawaii", "Yamaguchi", "Nagasaki", "Gyeonggi"]
-STATES = ["Japan", "United States", "South Korea", "North Korea", "China", "Russia",
-          "Australia", "Philippines"]
-FORCES = ["United States Marine Corps", "United States Air Force", "United States Navy",
-          "United States Army", "Japan Ground Self-Defense Force",
-          "Japan Maritime Self-Defense Force", "Japan Air Self-Defense Force",
-          "Republic of Korea Army"]
-WORDS = ["alliance", "security", "deterrence", "base", "relocation", "treaty", "crisis",
-         "burden", "sharing", "nuclear", "missile", "diplomacy", "normalization", "guidelines",
-         "cooperation", "strategy", "politics", "history", "Okinawa", "Korea", "Japan", "power"]
+GIVEN = [
+    "Naoto",
+    "Shinzo",
+    "Yukio",
+    "Taro",
+    "Kurt",
+    "Richard",
+    "Joseph",
+    "Victor",
+    "Kim",
+    "Park",
+    "Moon",
+    "Lee",
+    "Ichiro",
+    "Junichiro",
+    "Condoleezza",
+    "Robert",
+    "Sheila",
+    "Michael",
+    "Hitoshi",
+    "Akiko",
+    "Seiji",
+    "Katsuya",
+    "Toshimitsu",
+    "Jeffrey",
+]
+FAMILY = [
+    "Kan",
+    "Abe",
+    "Hatoyama",
+    "Aso",
+    "Campbell",
+    "Armitage",
+    "Nye",
+    "Cha",
+    "Dae-jung",
+    "Geun-hye",
+    "Jae-in",
+    "Myung-bak",
+    "Ozawa",
+    "Koizumi",
+    "Rice",
+    "Gates",
+    "Smith",
+    "Green",
+    "Tanaka",
+    "Sato",
+    "Maehara",
+    "Okada",
+    "Kitazawa",
+    "Hornung",
+    "Calder",
+]
+POSTS = [
+    "Prime Minister",
+    "Foreign Minister",
+    "Defense Minister",
+    "Ambassador",
+    "Secretary of State",
+    "Secretary of Defense",
+    "Chief Cabinet Secretary",
+    "President",
+    "Commander",
+    "Deputy Secretary",
+]
+PLACES = [
+    "Okinawa",
+    "Kanagawa",
+    "Aomori",
+    "Tokyo",
+    "Seoul",
+    "Busan",
+    "Pyeongtaek",
+    "Guam",
+    "Hawaii",
+    "Yamaguchi",
+    "Nagasaki",
+    "Gyeonggi",
+]
+STATES = [
+    "Japan",
+    "United States",
+    "South Korea",
+    "North Korea",
+    "China",
+    "Russia",
+    "Australia",
+    "Philippines",
+]
+FORCES = [
+    "United States Marine Corps",
+    "United States Air Force",
+    "United States Navy",
+    "United States Army",
+    "Japan Ground Self-Defense Force",
+    "Japan Maritime Self-Defense Force",
+    "Japan Air Self-Defense Force",
+    "Republic of Korea Army",
+]
+WORDS = [
+    "alliance",
+    "security",
+    "deterrence",
+    "base",
+    "relocation",
+    "treaty",
+    "crisis",
+    "burden",
+    "sharing",
+    "nuclear",
+    "missile",
+    "diplomacy",
+    "normalization",
+    "guidelines",
+    "cooperation",
+    "strategy",
+    "politics",
+    "history",
+    "Okinawa",
+    "Korea",
+    "Japan",
+    "power",
+]
 
 
 def n(iri: str) -> ox.NamedNode:
@@ -77,51 +180,88 @@ class World:
         self.by_kind: dict[str, list[str]] = {}
         self.labels: dict[str, str] = {}
         states = [self._add("state", s, "State", []) for s in STATES]
-        places = [self._add("place", p, "Place",
-                            [(AG + "locatedIn", n(rng.choice(states[:3])))]) for p in PLACES]
-        forces = [self._add("organization", f, "ArmedForce",
-                            [(AG + "country", n(rng.choice(states[:3])))]) for f in FORCES]
-        posts = [self._add("post", f"{p} of {s}", "Post", [(AG + "postIn", n(states[i]))])
-                 for p in POSTS for i, s in enumerate(STATES[:4])]
+        places = [
+            self._add("place", p, "Place", [(AG + "locatedIn", n(rng.choice(states[:3])))])
+            for p in PLACES
+        ]
+        forces = [
+            self._add(
+                "organization", f, "ArmedForce", [(AG + "country", n(rng.choice(states[:3])))]
+            )
+            for f in FORCES
+        ]
+        posts = [
+            self._add("post", f"{p} of {s}", "Post", [(AG + "postIn", n(states[i]))])
+            for p in POSTS
+            for i, s in enumerate(STATES[:4])
+        ]
         for i in range(max(20, size // 40)):
             name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}"
             post = rng.choice(posts)
             start = rng.randint(1950, 2015)
-            self._add("person", name, "Person", [
-                (AG + "holdsPost", n(post)),
-                (SKOS + "altLabel", lit(name.split()[1], "en")),
-                ("https://schema.org/description", lit(f"{self.labels[post]} from {start}", "en")),
-            ])
+            self._add(
+                "person",
+                name,
+                "Person",
+                [
+                    (AG + "holdsPost", n(post)),
+                    (SKOS + "altLabel", lit(name.split()[1], "en")),
+                    (
+                        "https://schema.org/description",
+                        lit(f"{self.labels[post]} from {start}", "en"),
+                    ),
+                ],
+            )
         for i in range(max(10, size // 400)):
             name = f"{rng.choice(PLACES)} Air Station {i}"
-            self._add("base", name, "MilitaryBase", [
-                (AG + "locatedIn", n(rng.choice(places))),
-                (AG + "usedBy", n(rng.choice(forces))),
-                (AG + "usedBy", n(rng.choice(forces))),
-            ])
+            self._add(
+                "base",
+                name,
+                "MilitaryBase",
+                [
+                    (AG + "locatedIn", n(rng.choice(places))),
+                    (AG + "usedBy", n(rng.choice(forces))),
+                    (AG + "usedBy", n(rng.choice(forces))),
+                ],
+            )
         for i in range(max(10, size // 800)):
             a, b = rng.sample(states, 2)
             year = rng.randint(1945, 2015)
-            self._add("treaty", f"Treaty of {rng.choice(WORDS).title()} {year} {i}", "Treaty", [
-                (AG + "party", n(a)), (AG + "party", n(b)),
-                (AG + "signedDate", typed(f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                                          "date")),
-            ])
+            self._add(
+                "treaty",
+                f"Treaty of {rng.choice(WORDS).title()} {year} {i}",
+                "Treaty",
+                [
+                    (AG + "party", n(a)),
+                    (AG + "party", n(b)),
+                    (
+                        AG + "signedDate",
+                        typed(f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "date"),
+                    ),
+                ],
+            )
         people = self.by_kind["person"]
         for i in range(max(40, size // 100)):
             title = " ".join(rng.choice(WORDS) for _ in range(5)).capitalize() + f" {i}"
-            self._add("publication", title, "JournalArticle", [
-                (AG + "title", lit(title)), (AG + "author", n(rng.choice(people))),
-                (AG + "year", typed(str(rng.randint(1960, 2020)), "gYear")),
-            ])
+            self._add(
+                "publication",
+                title,
+                "JournalArticle",
+                [
+                    (AG + "title", lit(title)),
+                    (AG + "author", n(rng.choice(people))),
+                    (AG + "year", typed(str(rng.randint(1960, 2020)), "gYear")),
+                ],
+            )
 
-    def _add(self, kind: str, label: str, cls: str,
-             extra: list[tuple[str, ox.Term]]) -> str:
+    def _add(self, kind: str, label: str, cls: str, extra: list[tuple[str, ox.Term]]) -> str:
         slug = "-".join(label.lower().replace(".", "").split())
         iri = f"{BASE}id/{kind}/{slug}"
-        triples = [(n(iri), n(RDF + "type"), n(AG + cls)),
-                   (n(iri), n(RDFS + "label"), lit(label, "en")),
-                   (n(iri), n(SKOS + "prefLabel"), lit(label, "en"))]
+        triples = [
+            (n(iri), n(RDF + "type"), n(AG + cls)),
+            (n(iri), n(RDFS + "label"), lit(label, "en")),
+            (n(iri), n(SKOS + "prefLabel"), lit(label, "en")),
+        ]
         if self.rng.random() < 0.4:
             qid = f"http://www.wikidata.org/entity/Q{self.rng.randint(1000, 9_999_999)}"
             triples += [(n(iri), n(OWL + "sameAs"), n(qid)), (n(iri), n(AG + "wikidata"), n(qid))]
@@ -150,8 +290,13 @@ def document(world: World, rng: random.Random, index: int) -> list[ox.Quad]:
     for _ in range(rng.randint(25, 45)):
         pool = world.by_kind[rng.choice(kinds)]
         # a skewed pick: a few entities are mentioned everywhere, most rarely
-        mentioned[pool[min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)
-                       if rng.random() < 0.5 else rng.randrange(len(pool))]] = None
+        mentioned[
+            pool[
+                min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)
+                if rng.random() < 0.5
+                else rng.randrange(len(pool))
+            ]
+        ] = None
     offset = 0
     for iri in mentioned:
         add(doc, AG + "mentions", n(iri))
@@ -205,21 +350,31 @@ def main() -> None:
     nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     (args.out / "data.nq").write_bytes(nq)
     union = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    (args.out / "data.nt").write_bytes(ox.serialize(list(union), format=ox.RdfFormat.N_TRIPLES)
-                                       or b"")
+    (args.out / "data.nt").write_bytes(
+        ox.serialize(list(union), format=ox.RdfFormat.N_TRIPLES) or b""
+    )
     store = args.out / "store"
     with ReleaseWriter(store) as release:
         release.load_quads(nq, ox.RdfFormat.N_QUADS)
         total, graphs = release.count()
-        release.publish({"base_uri": BASE, "triples": total, "graphs": graphs,
-                         "documents": {}, "conforms": True})
-    constants = {
-        kind: iris for kind, iris in world.by_kind.items()
-    } | {"prefixes": sorted({world.labels[i][:3].lower() for i in world.by_kind["person"]}),
-         "documents": sorted({q.graph_name.value for q in quads})}
+        release.publish(
+            {
+                "base_uri": BASE,
+                "triples": total,
+                "graphs": graphs,
+                "documents": {},
+                "conforms": True,
+            }
+        )
+    constants = dict(world.by_kind.items()) | {
+        "prefixes": sorted({world.labels[i][:3].lower() for i in world.by_kind["person"]}),
+        "documents": sorted({q.graph_name.value for q in quads}),
+    }
     (args.out / "constants.json").write_text(json.dumps(constants))
-    print(f"{len(quads)} quads, {len(union)} distinct triples, {len(constants['documents'])} "
-          f"document graphs -> {args.out}")
+    print(
+        f"{len(quads)} quads, {len(union)} distinct triples, {len(constants['documents'])} "
+        f"document graphs -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -44,20 +44,26 @@ def describe(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
 
 def label_search(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
     prefix = r.choice(c["prefixes"])
-    return (f"SELECT ?s ?l WHERE {{ ?s <{RDFS}label> ?l "
-            f"FILTER(STRSTARTS(LCASE(STR(?l)), \"{prefix}\")) }} LIMIT 20"), JSON_ACCEPT
+    return (
+        f"SELECT ?s ?l WHERE {{ ?s <{RDFS}label> ?l "
+        f'FILTER(STRSTARTS(LCASE(STR(?l)), "{prefix}")) }} LIMIT 20'
+    ), JSON_ACCEPT
 
 
 def join3(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
     state = r.choice(c["state"][:4])
-    return (f"SELECT DISTINCT ?person ?label ?post WHERE {{ ?person <{AG}holdsPost> ?post . "
-            f"?post <{AG}postIn> <{state}> . ?person <{RDFS}label> ?label }} LIMIT 100"), JSON_ACCEPT
+    return (
+        f"SELECT DISTINCT ?person ?label ?post WHERE {{ ?person <{AG}holdsPost> ?post . "
+        f"?post <{AG}postIn> <{state}> . ?person <{RDFS}label> ?label }} LIMIT 100"
+    ), JSON_ACCEPT
 
 
 def aggregate(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
     e = r.choice(c["person"][:200])
-    return (f"SELECT ?doc (COUNT(?m) AS ?n) WHERE {{ ?m <{OA}hasBody> <{e}> ; <{OA}hasTarget> ?t ."
-            f" ?t <{OA}hasSource> ?doc }} GROUP BY ?doc ORDER BY DESC(?n)"), JSON_ACCEPT
+    return (
+        f"SELECT ?doc (COUNT(?m) AS ?n) WHERE {{ ?m <{OA}hasBody> <{e}> ; <{OA}hasTarget> ?t ."
+        f" ?t <{OA}hasSource> ?doc }} GROUP BY ?doc ORDER BY DESC(?n)"
+    ), JSON_ACCEPT
 
 
 def path(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
@@ -67,8 +73,10 @@ def path(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
 
 def construct(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
     e = r.choice(c["treaty"])
-    return (f"CONSTRUCT {{ <{e}> ?p ?o . ?s ?q <{e}> }} WHERE {{ {{ <{e}> ?p ?o }} UNION "
-            f"{{ ?s ?q <{e}> }} }}"), TURTLE
+    return (
+        f"CONSTRUCT {{ <{e}> ?p ?o . ?s ?q <{e}> }} WHERE {{ {{ <{e}> ?p ?o }} UNION "
+        f"{{ ?s ?q <{e}> }} }}"
+    ), TURTLE
 
 
 def ask(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
@@ -80,13 +88,24 @@ def ask_empty(r: random.Random, c: dict[str, list[str]]) -> tuple[str, str]:
 
 
 MIX: dict[str, Query] = {
-    "entity": entity_lookup, "describe": describe, "label-search": label_search,
-    "join3": join3, "aggregate": aggregate, "path": path, "construct": construct, "ask": ask,
+    "entity": entity_lookup,
+    "describe": describe,
+    "label-search": label_search,
+    "join3": join3,
+    "aggregate": aggregate,
+    "path": path,
+    "construct": construct,
+    "ask": ask,
 }
 
 
-def run(endpoint: str, constants: dict[str, list[str]], concurrency: int, seconds: float,
-        mix: dict[str, Query]) -> dict[str, object]:
+def run(
+    endpoint: str,
+    constants: dict[str, list[str]],
+    concurrency: int,
+    seconds: float,
+    mix: dict[str, Query],
+) -> dict[str, object]:
     parts = urlsplit(endpoint)
     latencies: dict[str, list[float]] = {name: [] for name in mix}
     errors: dict[str, int] = dict.fromkeys(mix, 0)
@@ -107,8 +126,7 @@ def run(endpoint: str, constants: dict[str, list[str]], concurrency: int, second
             url = parts.path + "?" + urlencode({"query": query})
             started = time.perf_counter()
             try:
-                conn.request("GET", url, headers={"Accept": accept,
-                                                  "Accept-Encoding": "identity"})
+                conn.request("GET", url, headers={"Accept": accept, "Accept-Encoding": "identity"})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -138,13 +156,21 @@ def run(endpoint: str, constants: dict[str, list[str]], concurrency: int, second
     for name, values in latencies.items():
         values.sort()
         per_query[name] = {
-            "count": len(values), "errors": errors[name],
+            "count": len(values),
+            "errors": errors[name],
             "p50_ms": round(statistics.median(values) * 1000, 2) if values else None,
             "p99_ms": round(values[min(len(values) - 1, int(len(values) * 0.99))] * 1000, 2)
-            if values else None,
+            if values
+            else None,
         }
-    return {"endpoint": endpoint, "concurrency": concurrency, "seconds": round(wall, 2),
-            "qps": round(total / wall, 1), "errors": sum(errors.values()), "queries": per_query}
+    return {
+        "endpoint": endpoint,
+        "concurrency": concurrency,
+        "seconds": round(wall, 2),
+        "qps": round(total / wall, 1),
+        "errors": sum(errors.values()),
+        "queries": per_query,
+    }
 
 
 def main() -> None:
@@ -157,8 +183,11 @@ def main() -> None:
     parser.add_argument("--label", default="")
     args = parser.parse_args()
     constants = json.loads(args.constants.read_text())
-    mix = MIX if args.only is None else {args.only: ask_empty if args.only == "ask-empty"
-                                         else MIX[args.only]}
+    mix = (
+        MIX
+        if args.only is None
+        else {args.only: ask_empty if args.only == "ask-empty" else MIX[args.only]}
+    )
     result = run(args.endpoint, constants, args.concurrency, args.seconds, mix)
     result["label"] = args.label
     print(json.dumps(result))
