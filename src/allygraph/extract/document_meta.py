@@ -77,10 +77,31 @@ def _zone_spans(doc: Document, kinds: set[ZoneKind]) -> list[tuple[int, int]]:
 
 
 def _find(doc: Document, spans: list[tuple[int, int]], text: str) -> Iterator[tuple[int, int]]:
-    pattern = re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)")
+    """Occurrences of ``text`` inside the spans with no word character on either side.
+
+    What a regex with a negative look-behind and look-ahead for a word character finds in each
+    span, but found with ``str.find``.
+    """
+    if not text:
+        pattern = re.compile(r"(?<!\w)(?!\w)")
+        for lo, hi in spans:
+            for match in pattern.finditer(doc.text, lo, hi):
+                yield match.start(), match.end()
+        return
+    full, size = doc.text, len(text)
     for lo, hi in spans:
-        for match in pattern.finditer(doc.text, lo, hi):
-            yield match.start(), match.end()
+        at = full.find(text, lo, hi)
+        while at >= 0:
+            end = at + size
+            if (at > 0 and _is_word(full[at - 1])) or (end < hi and _is_word(full[end])):
+                at = full.find(text, at + 1, hi)
+                continue
+            yield at, end
+            at = full.find(text, end, hi)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _line(doc: Document, start: int, end: int) -> tuple[int, int]:
@@ -89,9 +110,12 @@ def _line(doc: Document, start: int, end: int) -> tuple[int, int]:
     return lo, (len(doc.text) if hi < 0 else hi)
 
 
+_PARENTHESIZED = re.compile(r"\s*(.+?)\s*\((.+)\)\s*")
+
+
 def _publisher_names(publisher: str) -> list[str]:
     """Name and parenthesized full name of one publisher ("Global Research (Centre ...)")."""
-    match = re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", publisher)
+    match = _PARENTHESIZED.fullmatch(publisher)
     return [match.group(1), match.group(2)] if match else [publisher.strip()]
 
 

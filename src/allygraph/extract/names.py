@@ -13,6 +13,8 @@ import re
 __all__ = ["compatible", "display_name", "family_of", "given_parts", "is_initials_form"]
 
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+_GLUED_INITIAL = re.compile(r"([A-Z]\.)(?=[A-Z])")
+_GIVEN_SPLIT = re.compile(r"[-.]")
 
 
 def display_name(raw: str) -> str:
@@ -26,7 +28,7 @@ def display_name(raw: str) -> str:
 
 
 def _tokens(name: str) -> list[str]:
-    spaced = re.sub(r"([A-Z]\.)(?=[A-Z])", r"\1 ", name)
+    spaced = _GLUED_INITIAL.sub(r"\1 ", name)
     return [t for t in spaced.split() if t]
 
 
@@ -41,7 +43,7 @@ def given_parts(name: str) -> list[str]:
     tokens = _tokens(display_name(name))[:-1]
     parts: list[str] = []
     for token in tokens:
-        parts += [p for p in re.split(r"[-.]", token) if p]
+        parts += [p for p in _GIVEN_SPLIT.split(token) if p]
     return parts
 
 

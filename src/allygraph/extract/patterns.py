@@ -9,7 +9,9 @@ capitalized names in a telling context (a title before a person, a head noun suc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
 
 from allygraph.extract.candidates import Candidate, Role
 from allygraph.records import EntityKind
@@ -37,6 +39,7 @@ _LOW = "a-zß-öø-ÿāēīōū"
 _WORD = rf"(?:Mc|Mac|O')?[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*"
 _INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
 _INITIAL_RE = re.compile(_INITIAL)
+_SPACES = re.compile(r"\s+")
 _ACRO = r"(?:[A-Z]\.){2,}|[A-Z]{2,}(?:-[A-Z]{2,})?"
 _CAP = rf"(?:{_WORD}|{_ACRO})(?:-(?:{_WORD}|{_ACRO}))*"  # a token of a proper name
 _PERSON = rf"(?:{_INITIAL}\s?|{_WORD}\s)(?:(?:{_INITIAL}\s?|{_WORD}\s)){{0,2}}{_WORD}|{_WORD}"
@@ -195,23 +198,101 @@ ACRONYM_HEADS: dict[str, EntityKind] = {
 }  # fmt: skip
 
 
-def _windowed(
-    pattern: re.Pattern[str], trigger: re.Pattern[str], text: str, before: int, after: int
-) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern`` near the (rare) matches of ``trigger`` only.
+class _Literals:
+    """Where a few literal strings occur in a text: one Aho-Corasick pass in C.
 
-    The expensive pattern starts with optional capitalized words that the regex engine would
-    try at every offset; a literal trigger ("said", "Air Base") finds the few places to look.
+    The regex engine tries an alternation of words at every offset of the text; the
+    automaton reads the text once, so rare words are found many times faster.
     """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for word in set(words):
+            self._automaton.add_word(word, len(word))
+        self._automaton.make_automaton()
+
+    def starts(self, text: str) -> list[int]:
+        """Start offsets of every occurrence (inside words too), sorted, without repeats."""
+        return sorted({end - size + 1 for end, size in self._automaton.iter(text)})
+
+    def words(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the whole-word occurrences, sorted (whole words never overlap).
+
+        The spans a regex of the words between word boundaries finds.
+        """
+        size = len(text)
+        found = []
+        for last, length in self._automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            if start > 0 and _is_word(text[start - 1]):
+                continue
+            if end < size and _is_word(text[end]):
+                continue
+            found.append((start, end))
+        found.sort()
+        return found
+
+
+def _is_word(char: str) -> bool:
+    """True for what the regex word class matches in a str pattern (letters, digits, "_")."""
+    return char.isalnum() or char == "_"
+
+
+class _Started:
+    """A regex whose every match begins with one of a few literals, tried only where they occur.
+
+    ``finditer`` gives exactly the matches of ``pattern.finditer(text)`` (the pattern never
+    matches the empty string), provided each match starts with one of ``starts``.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], starts: Iterable[str]) -> None:
+        self.pattern = pattern
+        self._starts = _Literals(starts)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches, leftmost first, as ``re.Pattern.finditer`` finds them."""
+        after = 0
+        for start in self._starts.starts(text):
+            if start < after:
+                continue
+            match = self.pattern.match(text, start)
+            if match:
+                after = max(match.end(), start + 1)
+                yield match
+
+
+def _windows(
+    hits: Iterable[tuple[int, int]], size: int, before: int, after: int
+) -> list[tuple[int, int]]:
+    """Merged ``[lo, hi)`` windows reaching ``before``/``after`` characters around the hits."""
     windows: list[list[int]] = []
-    for hit in trigger.finditer(text):
-        lo, hi = max(0, hit.start() - before), min(len(text), hit.end() + after)
+    for start, end in hits:
+        lo, hi = max(0, start - before), min(size, end + after)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
-    for lo, hi in windows:
+    return [(lo, hi) for lo, hi in windows]
+
+
+def _windowed(
+    pattern: re.Pattern[str],
+    hits: Iterable[tuple[int, int]],
+    text: str,
+    before: int,
+    after: int,
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` near the (rare) ``hits`` of a trigger only.
+
+    The expensive pattern starts with optional capitalized words that the regex engine would
+    try at every offset; a literal trigger ("said", "Air Base") finds the few places to look.
+    """
+    for lo, hi in _windows(hits, len(text), before, after):
         yield from pattern.finditer(text, lo, hi)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
 
 
 def name_key(kind: EntityKind, name: str) -> str:
@@ -292,18 +373,37 @@ _TITLED = re.compile(
     rf"(?:\b(?:{_TITLE_WORDS})|\b{_LOWER_TITLES}|(?<![\w.]){_TITLE_ABBR})"
     rf"\s+(?P<name>{_PERSON})(?![\w-])"
 )
+# The first letters of every title above: a match of _TITLED starts with one of them.
+_TITLE_STARTS = (
+    "Deputy", "Vice", "Acting", "Former", "Prime", "Chief", "Foreign", "Defen", "Finance",
+    "Trade", "Minister", "Secretary", "President", "Premier", "Chancellor", "Ambassador",
+    "Senator", "Congress", "Governor", "Mayor", "Chair", "National", "Special", "Envoy",
+    "Speaker", "Emperor", "King", "Queen", "Crown", "Professor", "Director", "Commander",
+    "Admiral", "General", "Lieutenant", "Major", "Colonel", "Captain", "Leader", "Spokes",
+    "prime", "chief", "foreign", "defen", "vice", "minister", "secretary", "president",
+    "ambassador", "senator", "governor", "chairman", "professor", "national", "special",
+    "Rear", "Lt.", "Maj.", "Gen.", "Adm.", "Col.", "Capt.", "Cmdr.", "Sgt.", "Dr.", "Prof.",
+    "Mr.", "Mrs.", "Ms.", "Sen.", "Rep.", "Gov.", "Amb.",
+)  # fmt: skip
+_TITLED_STARTED = _Started(_TITLED, _TITLE_STARTS)
 _SAYS = re.compile(
     rf"\b(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})"
     r",?\s+(?:said|says|told|stated|noted|argued|wrote|writes|added|explained|stressed|warned"
     r"|announced|insisted|claimed|recalled|observed|remarked|asked|replied|suggested)\b"
 )
-_SAYS_TRIGGER = re.compile(
-    r"\b(?:said|says|told|stated|noted|argued|wrote|writes|added|explained|stressed|warned"
-    r"|announced|insisted|claimed|recalled|observed|remarked|asked|replied|suggested)\b"
-)
-_ACCORDING = re.compile(
-    rf"\b(?:[Aa]ccording to|quoted|interviewed|written by|edited by|translated by)\s+"
-    rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})(?![\w-])"
+_SAYS_TRIGGER = _Literals(
+    (
+        "said", "says", "told", "stated", "noted", "argued", "wrote", "writes", "added",
+        "explained", "stressed", "warned", "announced", "insisted", "claimed", "recalled",
+        "observed", "remarked", "asked", "replied", "suggested",
+    )
+)  # fmt: skip
+_ACCORDING = _Started(
+    re.compile(
+        rf"\b(?:[Aa]ccording to|quoted|interviewed|written by|edited by|translated by)\s+"
+        rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})(?![\w-])"
+    ),
+    ("According", "according", "quoted", "interviewed", "written", "edited", "translated"),
 )
 _APPOSITION = re.compile(
     rf"\b(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}}),\s+(?:a|an|the)\s+"
@@ -312,23 +412,32 @@ _APPOSITION = re.compile(
     r"|spokeswoman|spokesperson|lawmaker|diplomat|journalist|correspondent|historian"
     r"|economist|commentator|politician|officer|author|editor|adviser|advisor|specialist)\b"
 )
-_APPOSITION_TRIGGER = re.compile(
-    r"\b(?:researcher|professor|scholar|analyst|expert|fellow|director|official|spokesman"
-    r"|spokeswoman|spokesperson|lawmaker|diplomat|journalist|correspondent|historian"
-    r"|economist|commentator|politician|officer|author|editor|adviser|advisor|specialist)\b"
-)
+_APPOSITION_TRIGGER = _Literals(
+    (
+        "researcher", "professor", "scholar", "analyst", "expert", "fellow", "director",
+        "official", "spokesman", "spokeswoman", "spokesperson", "lawmaker", "diplomat",
+        "journalist", "correspondent", "historian", "economist", "commentator", "politician",
+        "officer", "author", "editor", "adviser", "advisor", "specialist",
+    )
+)  # fmt: skip
 _BYLINE = re.compile(
     rf"(?m)^(?:By|Articles by:?|Author:?|Authors:?|Written by)\s+"
     rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})\s*$"
 )
 # Endnote name lists: "Gilbert Rozman and Shin-wha Lee, “...", "in A, B, and C, eds., ...".
 _NAME_ITEM = rf"(?:{_WORD}|{_INITIAL})(?:\s(?:{_INITIAL}|{_WORD})){{1,3}}"
-_NAME_LIST = re.compile(
+_NAME_LIST_BODY = (
     rf"(?:(?<=\n)|^|(?<=\s\s)|(?<=\bsee )|(?<=\bSee )|(?<=\bin )|(?<=; )|(?<=\. )"
     rf"|(?<=trans\. )|(?<=ed\. )|(?<=, )(?=(?:{_NAME_ITEM}), eds?\.))"
     rf"(?P<list>{_NAME_ITEM}(?:,\s(?:and\s)?{_NAME_ITEM}|\s(?:and|&)\s{_NAME_ITEM}){{0,6}})"
-    r"(?=(?P<after>,\s(?:eds?\.|“|\"|[A-Z])|\s\())",
+    r"(?=(?P<after>,\s(?:eds?\.|“|\"|[A-Z])|\s\())"
 )
+_NAME_LIST = re.compile(_NAME_LIST_BODY)
+_NAME_ITEM_RE = re.compile(_NAME_ITEM)
+# A list starts the text or follows a whitespace character (every look-behind above ends in
+# one). Consuming that character first lets the engine skip to whitespace instead of trying
+# the look-behinds at every offset.
+_NAME_LIST_AFTER_SPACE = re.compile(r"\s" + _NAME_LIST_BODY)
 _NAME_LIST_TRIGGER = re.compile(r",\seds?\.|,\s[“\"]|\s\([A-Z][\w .,]{0,40}:|,\s[A-Z]")
 _FIRST_NAMES_HINT = re.compile(rf"^{_WORD}(?:\s|$)")
 
@@ -360,7 +469,7 @@ def _person(text: str, start: int, end: int, *, title: str | None = None) -> Can
 
 
 def _plain_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name.replace("’", "'")).strip()
+    return _SPACES.sub(" ", name.replace("’", "'")).strip()
 
 
 def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
@@ -373,18 +482,17 @@ def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
     >>> [c.text for c in find_people("Japanese Prime Minister Naoto Kan asked")]
     ['Naoto Kan']
     """
-    for match in _TITLED.finditer(text):
+    for match in _TITLED_STARTED.finditer(text):
         title = match.group(0)[: match.start("name") - match.start()].strip()
         found = _person(text, match.start("name"), match.end("name"), title=title)
         if found:
             yield found
-    for pattern, trigger in (
-        (_SAYS, _SAYS_TRIGGER),
-        (_ACCORDING, None),
-        (_APPOSITION, _APPOSITION_TRIGGER),
-        (_BYLINE, None),
+    for hits in (
+        _windowed(_SAYS, _SAYS_TRIGGER.words(text), text, 90, 30),
+        _ACCORDING.finditer(text),
+        _windowed(_APPOSITION, _APPOSITION_TRIGGER.words(text), text, 90, 30),
+        _BYLINE.finditer(text),
     ):
-        hits = _windowed(pattern, trigger, text, 90, 30) if trigger else pattern.finditer(text)
         for match in hits:
             start = _strip_leading(text, match.start("name"), match.end("name"))
             if match.end("name") - start < 3 or " " not in text[start : match.end("name")]:
@@ -396,10 +504,25 @@ def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
         yield from _name_lists(text)
 
 
+def _name_list_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """The matches ``_NAME_LIST.finditer(text, lo, hi)`` gives, found faster.
+
+    The groups ``list`` and ``after`` are the same; group 0 may include the whitespace before.
+    """
+    pos = lo - 1
+    if lo == 0:
+        first = _NAME_LIST.match(text, 0, hi)
+        pos = first.end() if first else 0
+        if first:
+            yield first
+    yield from _NAME_LIST_AFTER_SPACE.finditer(text, pos, hi)
+
+
 def _name_lists(text: str) -> Iterator[Candidate]:
-    for match in _windowed(_NAME_LIST, _NAME_LIST_TRIGGER, text, 320, 10):
+    windows = _windows(_spans(_NAME_LIST_TRIGGER, text), len(text), 320, 10)
+    for match in (m for lo, hi in windows for m in _name_list_matches(text, lo, hi)):
         offset = match.start("list")
-        items = list(re.finditer(rf"{_NAME_ITEM}", match.group("list")))
+        items = list(_NAME_ITEM_RE.finditer(match.group("list")))
         if match.group("after").endswith("("):
             items = items[:-1]  # "Author, Title (Place: ..." : the last item is the title
         for item in items:
@@ -423,10 +546,13 @@ _BASE_TRIGGER = re.compile(
     r"(?i)\b(?:air\s?base|air force base|air station|naval base|air field|airfield"
     r"|naval air facility|naval station)\b"
 )
-_BASE_BEFORE = re.compile(
-    rf"\b(?P<head>Camp|Fort|Naval Air Station|Marine Corps Air Station|Fleet Activities"
-    rf"|Naval Air Facility|Naval Station|Naval Support Activity|Joint Base)\s"
-    rf"(?P<name>{_WORD}(?:\s{_WORD})?)(?![\w-])"
+_BASE_BEFORE = _Started(
+    re.compile(
+        rf"\b(?P<head>Camp|Fort|Naval Air Station|Marine Corps Air Station|Fleet Activities"
+        rf"|Naval Air Facility|Naval Station|Naval Support Activity|Joint Base)\s"
+        rf"(?P<name>{_WORD}(?:\s{_WORD})?)(?![\w-])"
+    ),
+    ("Camp", "Fort", "Naval", "Marine", "Fleet", "Joint"),
 )
 _BASE_CANON = {
     "air base": "Air Base", "airbase": "Air Base", "air force base": "Air Force Base",
@@ -445,7 +571,7 @@ def find_bases(text: str) -> Iterator[Candidate]:
     >>> [c.label for c in find_bases("Yokota air base and Camp Zama")]
     ['Yokota Air Base', 'Camp Zama']
     """
-    for match in _windowed(_BASE_AFTER, _BASE_TRIGGER, text, 60, 30):
+    for match in _windowed(_BASE_AFTER, _spans(_BASE_TRIGGER, text), text, 60, 30):
         start = _strip_leading(text, match.start("name"), match.end("name"))
         name = text[start : match.end("name")]
         if not name or not _name_ok(name) or name.split()[0] in DEMONYMS:
@@ -490,9 +616,10 @@ class _Anchored:
     one regex whose optional prefix the engine must try at every offset of the text.
     """
 
-    def __init__(self, pre: str, head: str, tail: str) -> None:
+    def __init__(self, pre: str, head: str, tail: str, heads: Iterable[str]) -> None:
         self.pre = re.compile(rf"(?<![\w.’'-])(?:{pre})\Z")
-        self.head = re.compile(rf"\b{head}")
+        # Every head starts with the first word of one of ``heads``.
+        self.head = _Started(re.compile(rf"\b{head}"), (h.split()[0] for h in heads))
         self.tail = re.compile(tail)
 
     def finditer(self, text: str) -> Iterator[_Hit]:
@@ -514,6 +641,7 @@ _TREATY = _Anchored(
     rf"(?P<head>{_TREATY_HEAD})\b",
     rf"\s(?:of|on|for|between|concerning|regarding)\s(?:the\s)?(?:{_CAP}|\d{{4}})"
     rf"(?:(?:\s{_LINK})*\s(?:{_CAP}|\d{{4}})){{0,12}}",
+    TREATY_HEADS,
 )
 
 
@@ -535,11 +663,14 @@ def find_treaties(text: str) -> Iterator[Candidate]:
 
 # --- organizations ---------------------------------------------------------------------
 
+_ACRO_RE = re.compile(_ACRO)
+_NEXT_WORD = re.compile(r"\s+([A-Z][a-z]+)")
 _ORG_HEAD = "|".join(sorted(ORG_HEADS, key=len, reverse=True))
 _ORG = _Anchored(
     rf"(?:(?:{_CAP}|&)\s){{0,6}}",
     rf"(?P<head>{_ORG_HEAD})(?![\w-])",
     rf"\s(?:of|for|on)\s(?:the\s)?{_CAP}(?:(?:\s(?:and|of|for|the|on|&))*\s{_CAP}){{0,8}}",
+    ORG_HEADS,
 )
 
 
@@ -554,10 +685,10 @@ def find_organizations(text: str) -> Iterator[Candidate]:
         pre = text[start : match.start("head")].split()
         if not pre and not match.group("tail"):
             continue
-        acronyms = all(re.fullmatch(_ACRO, w) for w in pre)
+        acronyms = all(_ACRO_RE.fullmatch(w) for w in pre)
         if pre and all(w in DEMONYMS for w in pre) and not match.group("tail") and not acronyms:
             continue  # "Japanese Army": a description, not a name
-        after = re.match(r"\s+([A-Z][a-z]+)", text[match.end() : match.end() + 20])
+        after = _NEXT_WORD.match(text[match.end() : match.end() + 20])
         if after and after.group(1) in _TITLE_NOUNS:
             continue  # "Chief Cabinet Secretary": a title, not an organization
         if after and after.group(1) in ORG_HEADS and not match.group("tail"):
@@ -567,7 +698,7 @@ def find_organizations(text: str) -> Iterator[Candidate]:
         if any(w in _MONTHS for w in pre):
             continue
         first, last = name.split()[0], name.split()[-1]
-        if first in DEMONYMS and last in {"Forces", "Force", "Navy"} and not re.match(_ACRO, first):
+        if first in DEMONYMS and last in {"Forces", "Force", "Navy"} and not _ACRO_RE.match(first):
             continue  # "U.S. Forces" is a name, "Japanese Navy" rarely is
         yield _cand(
             text, start, end, EntityKind.ORGANIZATION, label=_plain_name(name),
@@ -582,6 +713,7 @@ _EVENT_CAP = _Anchored(
     rf"(?:(?:{_CAP}|\d{{4}})\s){{1,5}}",
     rf"(?P<head>{_EVENT_HEAD_CAP})(?![\w-])",
     rf"\s(?:of|on)\s(?:\d{{4}}|{_CAP}(?:\s{_CAP}){{0,3}})",
+    EVENT_HEADS,
 )
 _EVENT_MODIFIERS = frozenset(
     [
@@ -618,6 +750,7 @@ _EVENT_LOWER = re.compile(
     rf"(?:\b(?:the|a|an|The|A|An)\s+|['’]s\s+)(?P<mods>(?:(?:{_CAP}|\d{{4}}|{_EVENT_ADJ})\s)"
     r"{1,4})(?P<head>exercises|exercise|incident|crisis|talks|summit|war|test|drills|drill)\b"
 )
+_MOD_WORD = re.compile(r"[\w.’'-]+")
 # "X War" needs a telling modifier: a demonym, an ordinal, a year, "Cold", "Gulf", ...
 _WAR_MODIFIER = re.compile(
     r"(?:an|ese|ish|ic|\d{4}|First|Second|Third|World|Cold|Gulf|Pacific|Civil|Iraq|Vietnam"
@@ -647,7 +780,7 @@ def find_events(text: str) -> Iterator[Candidate]:
             label=_plain_name(text[start : match.end()]), subtype=EVENT_HEADS.get(head),
         )  # fmt: skip
     for low in _EVENT_LOWER.finditer(text):
-        words = list(re.finditer(r"[\w.’'-]+", low.group("mods")))
+        words = list(_MOD_WORD.finditer(low.group("mods")))
         keep = None
         for word in words:
             w = word.group(0)
@@ -677,10 +810,12 @@ _PLACE = re.compile(
 )
 
 
-_PLACE_TRIGGER = re.compile(
-    r"\b(?:Peninsula|Sea|Strait|Straits|Island|Islands|Prefecture|Province|Bay|Ocean|River"
-    r"|Mountains?|Gulf|Mount|Isle)\b"
-)
+_PLACE_TRIGGER = _Literals(
+    (
+        "Peninsula", "Sea", "Strait", "Straits", "Island", "Islands", "Prefecture", "Province",
+        "Bay", "Ocean", "River", "Mountain", "Mountains", "Gulf", "Mount", "Isle",
+    )
+)  # fmt: skip
 
 
 def find_places(text: str) -> Iterator[Candidate]:
@@ -689,7 +824,7 @@ def find_places(text: str) -> Iterator[Candidate]:
     >>> [c.text for c in find_places("off the coast of Noto Peninsula")]
     ['Noto Peninsula']
     """
-    for match in _windowed(_PLACE, _PLACE_TRIGGER, text, 60, 60):
+    for match in _windowed(_PLACE, _PLACE_TRIGGER.words(text), text, 60, 60):
         start = match.start()
         if match.group("pre"):
             start = _strip_leading(text, match.start("pre"), match.start("head"))
@@ -703,6 +838,9 @@ _PUB_PLACE = re.compile(
     rf"\((?P<place>{_WORD}(?:\s{_WORD}){{0,2}}(?:,\s(?:[A-Z]{{2}}|[A-Z]\.[A-Z]\.|{_WORD}))?)"
     r":\s?(?P<publisher>[^():;\n]{2,90}?),\s(?:[\w.]+\s)?(?:\d{1,2},\s)?\d{4}\)"
 )
+
+
+_NOT_PUBLISHER = re.compile(r"\d|\bed\.|\bno\.")
 
 
 def find_publication_places(text: str) -> Iterator[Candidate]:
@@ -720,7 +858,7 @@ def find_publication_places(text: str) -> Iterator[Candidate]:
         start, end = match.start("publisher"), match.end("publisher")
         start = _strip_leading(text, start, end) if text[start:end].startswith("The ") else start
         publisher = text[start:end]
-        if publisher[:1].isupper() and not re.search(r"\d|\bed\.|\bno\.", publisher):
+        if publisher[:1].isupper() and not _NOT_PUBLISHER.search(publisher):
             yield _cand(
                 text, start, end, EntityKind.ORGANIZATION, label=_plain_name(publisher),
                 subtype="Publisher",
@@ -757,13 +895,18 @@ def _long_form(acr: str, words: list[re.Match[str]]) -> int | None:
     return long.count(" ", 0, first)
 
 
+_HEAD_WORD = re.compile(r"[\w-]+")
+_LONG_WORD = re.compile(r"[\w’'.-]+")
+_CAPITALIZED = re.compile(r"[A-Z][\w-]*")
+
+
 def kind_of_name(name: str) -> tuple[EntityKind, str | None] | None:
     """Kind (and subtype) an expansion's head noun suggests, or None.
 
     >>> kind_of_name("Korean Peninsula Energy Development Organization")
     (<EntityKind.ORGANIZATION: 'organization'>, 'InternationalOrganization')
     """
-    words = re.findall(r"[\w-]+", name)
+    words = _HEAD_WORD.findall(name)
     for word in reversed(words):
         head = word.capitalize() if word.islower() else word
         if head in ACRONYM_HEADS:
@@ -796,9 +939,7 @@ def find_acronyms(text: str) -> Iterator[tuple[Candidate, Candidate]]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         window_start = max(line_start, match.start() - 160)
         before = text[window_start : match.start() + 1]
-        words = list(re.finditer(r"[\w’'.-]+", before))[
-            -(min(len(letters) + 5, 2 * len(letters))) :
-        ]
+        words = list(_LONG_WORD.finditer(before))[-(min(len(letters) + 5, 2 * len(letters))) :]
         words = [w for w in words if w.group(0)]
         if not words:
             continue
@@ -820,7 +961,7 @@ def find_acronyms(text: str) -> Iterator[tuple[Candidate, Candidate]]:
         yield _pair(text, start, end, acr_start, acr_start + len(acr), kind)
     for match in _ACR_FIRST.finditer(text):
         acr, long = match.group("acr"), match.group("long")
-        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w-]*", long))
+        initials = "".join(w[0] for w in _CAPITALIZED.findall(long))
         if not initials.startswith(acr[0]) or len(acr) > len(long.split()) + 2:
             continue
         kind = kind_of_name(long)

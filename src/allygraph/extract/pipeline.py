@@ -9,12 +9,13 @@ FURNITURE zones (prices, buttons, "Google Scholar") are never read.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from allygraph.extract.candidates import SOURCE_RANK, Candidate, Role
 from allygraph.extract.document_meta import DocumentRecord, describe_document
-from allygraph.extract.gazetteer import FormStrength, Gazetteer, GazetteerMatch
+from allygraph.extract.gazetteer import FormStrength, Gazetteer, GazetteerMatch, SurfaceForm
 from allygraph.extract.names import display_name
 from allygraph.extract.patterns import DEMONYMS, find_patterns, name_key
 from allygraph.records import Document, EntityKind, Reference, ZoneKind
@@ -43,11 +44,20 @@ def parse_document_references(doc: Document) -> tuple[Reference, ...]:
     return tuple(parse_references(doc))
 
 
-def _from_gazetteer(text: str, match: GazetteerMatch, gaz: Gazetteer) -> Candidate | None:
+def _form_kind(form: SurfaceForm, gaz: Gazetteer) -> EntityKind:
+    """The kind most of a form's entries have (ties: the first of ``_KIND_ORDER``)."""
+    kinds = [gaz.entries[k].kind for k in form.keys]
+    return max(set(kinds), key=lambda k: (kinds.count(k), -_KIND_ORDER.index(k)))
+
+
+def _from_gazetteer(
+    text: str, match: GazetteerMatch, gaz: Gazetteer, kinds: dict[str, EntityKind]
+) -> Candidate | None:
+    """A candidate for one gazetteer match; ``kinds`` caches the kind of each form."""
     form = match.form
-    entries = [gaz.entries[k] for k in form.keys]
-    kinds = [e.kind for e in entries]
-    kind = max(set(kinds), key=lambda k: (kinds.count(k), -_KIND_ORDER.index(k)))
+    kind = kinds.get(form.text)
+    if kind is None:
+        kind = kinds[form.text] = _form_kind(form, gaz)
     start, end = match.start, match.end
     if kind is not EntityKind.PUBLICATION and text.startswith(("the ", "The "), start):
         start += 4  # "the Cold War": the name is "Cold War"
@@ -129,19 +139,12 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     trusted = [c for c in others if c.source != "pattern"]
     patterns = [c for c in others if c.source == "pattern"]
     kept = _longest(trusted)
-    owner: dict[int, Candidate] = {}
-    for k in kept:
-        for i in range(k.start, k.end):
-            owner[i] = k
+    owners = _SpanIndex(kept)
     removed: set[int] = set()
     added: list[Candidate] = []
     for c in _longest(patterns):
-        seen: dict[int, Candidate] = {}
-        for i in range(c.start, c.end):
-            hit = owner.get(i)
-            if hit is not None and id(hit) not in removed:
-                seen[id(hit)] = hit
-        clash = list(seen.values())
+        run = owners.overlapping(c.start, c.end)
+        clash = [k for k in run if id(k) not in removed]
         if not clash:
             added.append(c)
             continue
@@ -185,6 +188,23 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     return sorted(_longest(titles) + kept, key=lambda c: (c.start, c.end))
 
 
+class _SpanIndex:
+    """Non-overlapping candidates, found by the span they overlap (two binary searches)."""
+
+    def __init__(self, spans: Iterable[Candidate]) -> None:
+        # Sorted by start, spans that do not overlap have sorted ends too, and the spans one
+        # range overlaps are a run of them. Empty spans overlap nothing.
+        self._spans = sorted((c for c in spans if c.end > c.start), key=lambda c: c.start)
+        self._starts = [c.start for c in self._spans]
+        self._ends = [c.end for c in self._spans]
+
+    def overlapping(self, start: int, end: int) -> list[Candidate]:
+        """The spans that share a character with ``[start, end)``, in text order."""
+        if end <= start:
+            return []
+        return self._spans[bisect_right(self._ends, start) : bisect_left(self._starts, end)]
+
+
 def _longest(found: list[Candidate]) -> list[Candidate]:
     """Keep the longest of overlapping candidates (the more trusted source on ties)."""
     if not found:
@@ -208,8 +228,9 @@ def collect_candidates(
     """Run every extractor over ``doc`` and return settled candidate mentions."""
     text = doc.text
     found: list[Candidate] = []
+    kinds: dict[str, EntityKind] = {}
     for match in gazetteer.match(text):
-        c = _from_gazetteer(text, match, gazetteer)
+        c = _from_gazetteer(text, match, gazetteer, kinds)
         if c is not None:
             found.append(c)
     found += find_patterns(text)

@@ -17,6 +17,7 @@ Gazetteer facts need no passage: they become entity attributes in the resolver, 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from allygraph.extract.gazetteer import Gazetteer
@@ -82,6 +83,31 @@ _AFFILIATION = re.compile(
     r"\b(?:researcher|professor|fellow|scholar|director|analyst|lecturer|member|president"
     r"|chairman|head|staff|editor|expert)\s+(?:with|at|of|in)\s+(?:the\s+)?$"
 )
+_AUTHOR_IS = re.compile(r"\b(?:The|the) authors? (?:is|are)\b")
+# Every title of _TITLE contains one of these: a cheap test before searching _POST_BEFORE.
+_TITLE_CLUES = (
+    "inister", "ecretary", "resident", "mbassador", "overnor", "hairman", "irector", "remier",
+    "enator", "ommander", "Gen.", "General", "Adm.", "Admiral",
+)  # fmt: skip
+_PREFIX_HEAD = re.compile(r"^((?:[A-Z][\w.]*(?:\s[A-Z]\w*)?-)+[A-Z][\w.]*(?:\s(?:Korea|Union))?)")
+_PREFIX_SPLIT = re.compile(r"-(?=[A-Z])")
+_TRAILING_LINK = re.compile(r"\s+(?:of|for|the|and|on)$")
+_POST_WORDS = re.compile(r"\b(minister|secretary|president|for|of|defense|state)\b")
+_AT_OF = re.compile(r"\s+(?:at|of)\s+(?:the\s+)?")
+_AT = re.compile(r"\s+at\s+")
+_ON_IN_AT = re.compile(r"\s+(?:on|in|at|near)\s+")
+_SIGNED = re.compile(
+    rf"^[^.;]{{0,60}}?\b(?:was|were)?\s*signed\s+(?:in|on)\s+(?P<d>(?:(?:{_MONTH})\s+(?:\d{{1,2}},\s+)?)?\d{{4}})"
+)
+_MOVED = re.compile(r"^(?:\s*\([^)]*\))?[^.;]{0,40}?\b(?:relocated|moved|transferred)\s+to\s+")
+_MOVED_WHEN = re.compile(rf"^(?:\s*\([^)]*\))?\s+in\s+((?:(?:{_MONTH})\s+)?\d{{4}})")
+_ESTABLISHED = re.compile(
+    r"^(?:\s*\([^)]*\))?\s+(?:was|were)\s+(?:established|founded|set up|created)\s+in\s+"
+)
+_ACRONYM_AFTER = re.compile(r"^\s*\([A-Z]+\)")
+_BETWEEN = re.compile(r"^\s+between\s+(?:the\s+)?")
+_WHERE = re.compile(r"^\s+(?:in|at|off|near|over)\s+(?:the\s+)?")
+_WHEN = re.compile(rf"^\s+(?:in|of|on)\s+((?:(?:{_MONTH})\s+)?\d{{4}})\b")
 
 
 def parse_date(text: str) -> str | None:
@@ -107,7 +133,8 @@ class _Sentence:
         self.doc = doc
         self.start = start
         self.end = end
-        self.mentions = mentions
+        self.mentions = mentions  # sorted by start
+        self._starts: list[int] | None = None
 
     def text(self, a: int, b: int) -> str:
         return self.doc.text[max(a, self.start) : min(b, self.end)]
@@ -117,8 +144,15 @@ class _Sentence:
         return Claim(self.doc.doc_id, subject, predicate, obj, entity, self.start, self.end, quals)
 
     def after(self, m: Mention, kinds: set[EntityKind], within: int) -> Mention | None:
-        for other in self.mentions:
-            if other.start >= m.end and other.kind in kinds and other.start - m.end <= within:
+        """The first mention of one of ``kinds`` starting at most ``within`` after ``m``."""
+        if self._starts is None:
+            self._starts = [o.start for o in self.mentions]
+        mentions = self.mentions
+        for i in range(bisect_left(self._starts, m.end), len(mentions)):
+            other = mentions[i]
+            if other.start - m.end > within:
+                break
+            if other.kind in kinds:
                 return other
         return None
 
@@ -155,11 +189,11 @@ def _state_key(gazetteer: Gazetteer, word: str | None) -> str | None:
 
 def _prefix_states(gazetteer: Gazetteer, text: str) -> list[str]:
     """States named by a hyphenated prefix: "US-ROK exercises", "Russia-North Korea Treaty"."""
-    head = re.match(r"^((?:[A-Z][\w.]*(?:\s[A-Z]\w*)?-)+[A-Z][\w.]*(?:\s(?:Korea|Union))?)", text)
+    head = _PREFIX_HEAD.match(text)
     if not head:
         return []
     keys = []
-    for part in re.split(r"-(?=[A-Z])", head.group(1)):
+    for part in _PREFIX_SPLIT.split(head.group(1)):
         key = _state_key(gazetteer, _PREFIX_STATES.get(part, part))
         if key and key not in keys:
             keys.append(key)
@@ -170,7 +204,7 @@ def _post_claims(
     s: _Sentence, m: Mention, gaz: Gazetteer, ents: Mapping[str, Entity]
 ) -> Iterator[Claim]:
     before = s.text(m.start - 90, m.start)
-    found = _POST_BEFORE.search(before)
+    found = _POST_BEFORE.search(before) if any(w in before for w in _TITLE_CLUES) else None
     if found:
         title = found.group("title")
         org = _state_key(gaz, found.group("poss") or found.group("state"))
@@ -188,7 +222,7 @@ def _post_claims(
             None,
         )
         if org_mention and org_mention.kind in {EntityKind.ORGANIZATION, EntityKind.STATE}:
-            title = re.sub(r"\s+(?:of|for|the|and|on)$", "", appo.group("title").strip())
+            title = _TRAILING_LINK.sub("", appo.group("title").strip())
             yield _post(s, m, gaz, title, org_mention.key, None)
 
 
@@ -196,8 +230,7 @@ def _post(
     s: _Sentence, m: Mention, gaz: Gazetteer, title: str, org: str | None, start: str | None
 ) -> Claim:
     post = title[0].upper() + title[1:]
-    post = re.sub(
-        r"\b(minister|secretary|president|for|of|defense|state)\b",
+    post = _POST_WORDS.sub(
         lambda x: x.group(0).capitalize() if x.group(0) not in {"for", "of"} else x.group(0),
         post,
     )
@@ -256,16 +289,14 @@ def _sentence_claims(
                 yield s.claim(m.key, "affiliatedWith", org.key)
         elif m.kind is EntityKind.ORGANIZATION:
             before = s.text(s.start, m.start)
-            if _AFFILIATION.search(before) and re.search(
-                r"\b(?:The|the) authors? (?:is|are)\b", before
-            ):
+            if "author" in before and _AUTHOR_IS.search(before) and _AFFILIATION.search(before):
                 for author in _document_authors(doc, ents):
                     yield s.claim(author, "affiliatedWith", m.key)
                     nxt = s.after(m, {EntityKind.ORGANIZATION}, 12)
-                    if nxt and re.fullmatch(r"\s+(?:at|of)\s+(?:the\s+)?", text[m.end : nxt.start]):
+                    if nxt and _AT_OF.fullmatch(text, m.end, nxt.start):
                         yield s.claim(author, "affiliatedWith", nxt.key)
             base = s.after(m, {EntityKind.BASE}, 5)
-            if base and re.fullmatch(r"\s+at\s+", text[m.end : base.start]):
+            if base and _AT.fullmatch(text, m.end, base.start):
                 yield s.claim(base.key, "usedBy", m.key)
             yield from _moves(s, m, text)
         elif m.kind is EntityKind.BASE:
@@ -275,15 +306,12 @@ def _sentence_claims(
                     if m.end < o.start < close and o.kind is EntityKind.ORGANIZATION:
                         yield s.claim(m.key, "usedBy", o.key)
             where = s.after(m, {EntityKind.PLACE, EntityKind.STATE}, 5)
-            if where and re.fullmatch(r"\s+(?:on|in|at|near)\s+", text[m.end : where.start]):
+            if where and _ON_IN_AT.fullmatch(text, m.end, where.start):
                 yield s.claim(m.key, "locatedIn", where.key)
         elif m.kind is EntityKind.TREATY:
             for state in _prefix_states(gaz, m.text):
                 yield s.claim(m.key, "party", state)
-            signed = re.match(
-                rf"^[^.;]{{0,60}}?\b(?:was|were)?\s*signed\s+(?:in|on)\s+(?P<d>(?:(?:{_MONTH})\s+(?:\d{{1,2}},\s+)?)?\d{{4}})",
-                s.text(m.end, s.end),
-            )
+            signed = _SIGNED.match(s.text(m.end, s.end))
             if signed:
                 yield s.claim(m.key, "signedDate", parse_date(signed.group("d")) or "", False)
         elif m.kind is EntityKind.EVENT:
@@ -292,19 +320,15 @@ def _sentence_claims(
 
 def _moves(s: _Sentence, org: Mention, text: str) -> Iterator[Claim]:
     after = s.text(org.end, s.end)
-    verb = re.match(
-        r"^(?:\s*\([^)]*\))?[^.;]{0,40}?\b(?:relocated|moved|transferred)\s+to\s+", after
-    )
+    verb = _MOVED.match(after)
     if verb:
         target = s.after(org, {EntityKind.BASE, EntityKind.PLACE, EntityKind.STATE}, verb.end() + 2)
         if target and target.start >= org.end + verb.end() - 1:
             rest = s.text(target.end, target.end + 90)
-            when = re.match(rf"^(?:\s*\([^)]*\))?\s+in\s+((?:(?:{_MONTH})\s+)?\d{{4}})", rest)
+            when = _MOVED_WHEN.match(rest)
             date = parse_date(when.group(1)) if when else None
             yield s.claim(org.key, "movedTo", target.key, date=date or "")
-    est = re.match(
-        r"^(?:\s*\([^)]*\))?\s+(?:was|were)\s+(?:established|founded|set up|created)\s+in\s+", after
-    )
+    est = _ESTABLISHED.match(after)
     if est:
         target = s.after(org, {EntityKind.BASE, EntityKind.PLACE}, est.end() + 30)
         if target:
@@ -317,21 +341,21 @@ def _event_claims(s: _Sentence, m: Mention, text: str, gaz: Gazetteer) -> Iterat
     for state in _prefix_states(gaz, m.text):
         yield s.claim(m.key, "participant", state)
     rest = s.text(m.end, s.end)
-    skip = re.match(r"^\s*\([A-Z]+\)", rest)
+    skip = _ACRONYM_AFTER.match(rest)
     offset = skip.end() if skip else 0
-    between = re.match(r"^\s+between\s+(?:the\s+)?", rest[offset:])
+    between = _BETWEEN.match(rest[offset:])
     if between:
         start = m.end + offset + between.end()
         kinds = {EntityKind.ORGANIZATION, EntityKind.STATE, EntityKind.PERSON}
         parts = [o for o in s.mentions if start <= o.start <= start + 60 and o.kind in kinds]
         for o in parts[:2]:
             yield s.claim(m.key, "participant", o.key)
-    where = re.match(r"^\s+(?:in|at|off|near|over)\s+(?:the\s+)?", rest[offset:])
+    where = _WHERE.match(rest[offset:])
     if where:
         at = m.end + offset + where.end()
         place = next((o for o in s.mentions if o.start == at), None)
         if place and place.kind in {EntityKind.PLACE, EntityKind.STATE}:
             yield s.claim(m.key, "place", place.key)
-    when = re.match(rf"^\s+(?:in|of|on)\s+((?:(?:{_MONTH})\s+)?\d{{4}})\b", rest[offset:])
+    when = _WHEN.match(rest[offset:])
     if when:
         yield s.claim(m.key, "date", parse_date(when.group(1)) or "", False)

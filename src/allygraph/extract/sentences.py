@@ -90,8 +90,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     begin = start
     for match in _CANDIDATE.finditer(text, start, stop):
         if match.group(0)[0] == ".":
-            word = re.search(r"([\w.]+)$", text[max(start, match.start() - 20) : match.start()])
-            token = word.group(1) if word else ""
+            token = _last_word(text[max(start, match.start() - 20) : match.start()])
             last = token.rsplit(".", 1)[-1]
             if last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue  # "Dr." or an initial ("G.", "U.S.")
@@ -101,6 +100,19 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         begin = match.end()
     _add(text, begin, stop, spans)
     return spans
+
+
+def _last_word(chunk: str) -> str:
+    """The run of word characters and dots at the end of ``chunk`` (before one final newline).
+
+    What a regex search for word characters and dots anchored at the end finds ("" for no
+    match), without trying the pattern at every offset.
+    """
+    end = len(chunk) - 1 if chunk.endswith("\n") else len(chunk)
+    start = end
+    while start > 0 and (chunk[start - 1].isalnum() or chunk[start - 1] in "._"):
+        start -= 1
+    return chunk[start:end]
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

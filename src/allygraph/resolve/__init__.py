@@ -37,6 +37,11 @@ from allygraph.vocab import slugify
 __all__ = ["extract_document", "resolve"]
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_SPACES = re.compile(r"[\s]+")
+_TITLE_LEAD = re.compile(
+    r"^(?:former|then|the|Japanese|U\.S\.|US|South Korean|North Korean)\s+", re.IGNORECASE
+)
+_CAPITAL_AFTER_HYPHEN = re.compile(r"-(?=[A-Z])")
 _PREFIX_STATES = {
     "Sino": "China", "Soviet": "Soviet Union", "Russo": "Russia", "Japano": "Japan",
     "Anglo": "United Kingdom", "Franco": "France", "Indo": "India", "US": "United States",
@@ -57,7 +62,7 @@ class _Bucket:
     kind: EntityKind
     label: str | None = None
     subtype: str | None = None
-    names: list[str] = field(default_factory=list)
+    names: dict[str, None] = field(default_factory=dict)  # in first-seen order, no repeats
     candidates: tuple[str, ...] = ()
 
 
@@ -87,12 +92,7 @@ def _fits_years(entry: GazetteerEntry, years: set[int]) -> bool:
 def _fits_title(entry: GazetteerEntry, title: str | None) -> bool:
     if not title:
         return True
-    core = re.sub(
-        r"^(?:former|then|the|Japanese|U\.S\.|US|South Korean|North Korean)\s+",
-        "",
-        title.strip(),
-        flags=re.IGNORECASE,
-    ).split()
+    core = _TITLE_LEAD.sub("", title.strip()).split()
     head = core[-1].rstrip(".").lower() if core else ""
     return any(head in post.post.lower() for post in entry.posts)
 
@@ -122,7 +122,7 @@ class _Resolver:
             key = self.gazetteer_key(c) or c.key
             entry = self.gaz.entry(key)
             family = entry.family if entry and entry.family else family_of(name)
-            tokens = tuple(t.casefold() for t in re.split(r"[\s]+", name))
+            tokens = tuple(t.casefold() for t in _SPACES.split(name))
             seen.setdefault(key, _Person(key, name, family, tokens))
         # East Asian and Western order of one name: "Yokota Megumi" = "Megumi Yokota".
         by_tokens: dict[frozenset[str], str] = {}
@@ -247,7 +247,7 @@ class _Resolver:
         label = c.label or c.text
         years = set(_YEAR.findall(label)) or {str(y) for y in self.context.years(c.start)}
         head = label.split(" Treaty")[0]
-        parts = re.split(r"-(?=[A-Z])", head.split()[0]) if head else []
+        parts = _CAPITAL_AFTER_HYPHEN.split(head.split()[0]) if head else []
         parties: set[str] = set()
         pieces = [*parts[:-1], " ".join([parts[-1], *head.split()[1:]]) if parts else ""]
         for piece in pieces:
@@ -275,9 +275,9 @@ class _Resolver:
     def add(self, key: str, c: Candidate, options: tuple[str, ...]) -> None:
         bucket = self.buckets.setdefault(key, _Bucket(c.kind))
         name = display_name(c.text) if c.kind is EntityKind.PERSON else " ".join(c.text.split())
-        bucket.names.append(name)
+        bucket.names[name] = None
         if c.kind is EntityKind.PERSON and c.text != name:
-            bucket.names.append(" ".join(c.text.split()))
+            bucket.names[" ".join(c.text.split())] = None
         if c.label and (bucket.label is None or c.role == Role.NAME):
             bucket.label = bucket.label or c.label
         bucket.subtype = bucket.subtype or c.subtype
@@ -370,7 +370,7 @@ def resolve(
 def _add_record(resolver: _Resolver, record: DocumentRecord) -> None:
     for key, (kind, label, subtype) in record.named.items():
         bucket = resolver.buckets.setdefault(key, _Bucket(kind))
-        bucket.names.append(label)
+        bucket.names[label] = None
         bucket.label = bucket.label or label
         bucket.subtype = bucket.subtype or subtype
     if record.container_key and record.container_label:
@@ -408,7 +408,8 @@ def _add_references(resolver: _Resolver, references: Sequence[Reference]) -> Non
         for name in (*ref.authors, *ref.editors, *ref.translators):
             key = _person_key(resolver, name)
             bucket = resolver.buckets.setdefault(key, _Bucket(EntityKind.PERSON))
-            bucket.names += [display_name(name), name]
+            bucket.names[display_name(name)] = None
+            bucket.names[name] = None
 
 
 def _reference_claims(
