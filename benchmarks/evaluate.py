@@ -40,6 +40,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 CASES_DIR = REPO / "tests" / "eval"
 GAZETTEER_DIR = REPO / "data" / "gazetteer"
+LINKS_FILE = REPO / "data" / "links" / "accepted.yaml"
 TYPES = ("person", "treaty", "base", "organization", "publication", "state", "place", "event")
 GROUPS = ("corpus", "unseen")
 
@@ -92,26 +93,47 @@ def load_cases(folder: Path = CASES_DIR) -> list[Case]:
     return cases
 
 
+def _find(module: str, name: str) -> Any:
+    """``module.name`` or None when the module or the name is missing."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
 def load_extractor() -> Callable[[Path], tuple[str, list[Span]]]:
     """Import the pipeline pieces and load the gazetteer once; return ``path -> spans``.
 
+    Runs what ``allygraph build`` runs per document: ``extract_document`` (from
+    ``allygraph.extract``, or ``allygraph.resolve`` where extraction and resolution meet),
+    then ``allygraph.link.link_extraction`` with the accepted links file when both exist.
+
     Raises:
-        ExtractorMissingError: ``allygraph.extract.extract_document``, the gazetteer loader or
-            the corpus loader cannot be imported.
+        ExtractorMissingError: ``extract_document``, the gazetteer loader or the corpus loader
+            cannot be imported.
     """
-    try:
-        load_document = importlib.import_module("allygraph.corpus").load_document
-        extract_document = importlib.import_module("allygraph.extract").extract_document
-        load_gazetteer = importlib.import_module("allygraph.extract.gazetteer").load_gazetteer
-    except (ImportError, AttributeError) as exc:  # written in parallel: say so plainly
+    load_document = _find("allygraph.corpus", "load_document")
+    load_gazetteer = _find("allygraph.extract.gazetteer", "load_gazetteer")
+    extract_document = _find("allygraph.extract", "extract_document") or _find(
+        "allygraph.resolve", "extract_document"
+    )
+    if load_document is None or load_gazetteer is None or extract_document is None:
         raise ExtractorMissingError(
-            f"allygraph.extract.extract_document is not importable yet ({exc}); nothing to evaluate"
-        ) from exc
+            "allygraph.extract.extract_document (or allygraph.resolve.extract_document), "
+            "load_gazetteer or load_document is not importable yet; nothing to evaluate"
+        )
     gazetteer = load_gazetteer(GAZETTEER_DIR)
+    link_extraction = _find("allygraph.link", "link_extraction")
+    load_links = _find("allygraph.link", "load_links")
+    links = None
+    if link_extraction is not None and load_links is not None and LINKS_FILE.exists():
+        links = load_links(LINKS_FILE)
 
     def run(path: Path) -> tuple[str, list[Span]]:
         doc = load_document(path)
         extraction = extract_document(doc, gazetteer)
+        if links is not None:
+            extraction = link_extraction(extraction, links)
         qids = {e.key: e.qid for e in extraction.entities}
         spans = {
             (m.start, m.end, str(m.kind)): Span(
