@@ -17,12 +17,59 @@ REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent
 TYPES = {"person", "treaty", "base", "organization", "publication", "state", "place", "event"}
 
-# Floors: what the extractor reached when the evaluation was set up, rounded down by about
-# 0.05, so that a regression fails (raise them as the extractor improves; see
-# docs/evaluation.md). Keys: (group, mode, type) -> minimum F1; None means "not asserted".
-SPAN_FLOORS: dict[tuple[str, str, str], float] = {}
-# (group, level, measure) -> minimum precision or recall of the links.
-LINK_FLOORS: dict[tuple[str, str, str], float] = {}
+# Floors: what the extractor reached when the evaluation was set up (see docs/evaluation.md),
+# rounded down by 0.05 (0.10 for types with fewer than 15 gold mentions in a group, where one
+# mention moves F1 a lot; 0.02 for link precision, whose target is 0.98), so that a
+# regression fails. Raise them as the extractor improves. Keys: (group, mode, type).
+SPAN_FLOORS: dict[tuple[str, str, str], float] = {
+    ("corpus", "exact", "all"): 0.76,
+    ("corpus", "exact", "base"): 0.90,
+    ("corpus", "exact", "event"): 0.43,
+    ("corpus", "exact", "organization"): 0.80,
+    ("corpus", "exact", "person"): 0.94,
+    ("corpus", "exact", "place"): 0.83,
+    ("corpus", "exact", "publication"): 0.78,
+    ("corpus", "exact", "state"): 0.55,
+    ("corpus", "exact", "treaty"): 0.60,
+    ("corpus", "overlap", "all"): 0.78,
+    ("corpus", "overlap", "base"): 0.90,
+    ("corpus", "overlap", "event"): 0.43,
+    ("corpus", "overlap", "organization"): 0.87,
+    ("corpus", "overlap", "person"): 0.94,
+    ("corpus", "overlap", "place"): 0.83,
+    ("corpus", "overlap", "publication"): 0.78,
+    ("corpus", "overlap", "state"): 0.55,
+    ("corpus", "overlap", "treaty"): 0.72,
+    ("unseen", "exact", "all"): 0.75,
+    ("unseen", "exact", "base"): 0.60,
+    ("unseen", "exact", "event"): 0.42,
+    ("unseen", "exact", "organization"): 0.78,
+    ("unseen", "exact", "person"): 0.86,
+    ("unseen", "exact", "place"): 0.69,
+    ("unseen", "exact", "publication"): 0.73,
+    ("unseen", "exact", "state"): 0.75,
+    ("unseen", "exact", "treaty"): 0.55,
+    ("unseen", "overlap", "all"): 0.79,
+    ("unseen", "overlap", "base"): 0.60,
+    ("unseen", "overlap", "event"): 0.53,
+    ("unseen", "overlap", "organization"): 0.87,
+    ("unseen", "overlap", "person"): 0.87,
+    ("unseen", "overlap", "place"): 0.71,
+    ("unseen", "overlap", "publication"): 0.86,
+    ("unseen", "overlap", "state"): 0.75,
+    ("unseen", "overlap", "treaty"): 0.74,
+}
+# (group, level, measure) -> minimum link precision or recall.
+LINK_FLOORS: dict[tuple[str, str, str], float] = {
+    ("corpus", "entities", "precision"): 0.98,
+    ("corpus", "entities", "recall"): 0.80,
+    ("corpus", "mentions", "precision"): 0.98,
+    ("corpus", "mentions", "recall"): 0.88,
+    ("unseen", "entities", "precision"): 0.96,
+    ("unseen", "entities", "recall"): 0.79,
+    ("unseen", "mentions", "precision"): 0.97,
+    ("unseen", "mentions", "recall"): 0.80,
+}
 
 
 def _evaluator() -> ModuleType:
