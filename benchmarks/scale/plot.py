@@ -78,8 +78,8 @@ def main() -> None:
         ax.bar(names, vals, color=["C0", "C0", "C1", "C1"])
         ax.set_ylabel("documents / s")
         ax.set_title(
-            f"Build of {builds['documents']} documents "
-            f"(incremental, 1 changed: {builds['incremental_share_of_full']:.0%})"
+            f"Build of {builds['documents']} documents\n"
+            f"(rebuild after 1 changed: {builds['incremental_share_of_full']:.0%} of full)"
         )
     fig.suptitle(f"allygraph scale benchmark ({data['machine']['cpus']} CPUs, {data['started']})")
     fig.tight_layout()
