@@ -95,7 +95,8 @@ def run_query(settings: Settings, sparql: str, fmt: str = "table") -> bytes:
     """
     published = open_published(settings.store)
     try:
-        result = published.store.query(sparql, use_default_graph_as_union=True)
+        union = not getattr(published, "default_graph_materialized", False)
+        result = published.store.query(sparql, use_default_graph_as_union=union)
     except SyntaxError as err:
         raise parse_query_error(err, sparql) from None
     if isinstance(result, ox.QueryBoolean):
@@ -137,7 +138,8 @@ def collect_stats(settings: Settings) -> dict[str, Any]:
           OPTIONAL {{ ?e <http://www.w3.org/2002/07/owl#sameAs> ?q .
                      FILTER(STRSTARTS(STR(?q), "{WD}")) BIND(?e AS ?linked) }}
         }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
-    rows = published.store.query(query, use_default_graph_as_union=True)
+    union = not getattr(published, "default_graph_materialized", False)
+    rows = published.store.query(query, use_default_graph_as_union=union)
     assert isinstance(rows, ox.QuerySolutions)
     classes = []
     for row in rows:

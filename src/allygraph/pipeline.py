@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -173,6 +172,8 @@ def _run(
         for path in paths:
             yield _process(str(path), max_bytes)
         return
+    from concurrent.futures import ProcessPoolExecutor  # lazily: only builds with --jobs > 1
+
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_worker_init, initargs=init_args
     ) as pool:
@@ -221,7 +222,10 @@ def build(
         )
         if not incremental and previous is not None and not full:
             # Something besides the documents changed: start from an empty release.
-            release.drop_graphs(release.graphs())
+            if isinstance(release, ReleaseWriter):
+                release.clear()
+            else:
+                release.drop_graphs(release.graphs())
         old_docs: dict[str, dict[str, Any]] = prev_info.get("documents", {}) if incremental else {}
 
         todo: list[Path] = []
@@ -369,14 +373,7 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
         parsed.append((path, data, oxfmt, str(minter.graph("load/" + slugify(path.stem)))))
     with open_writer(settings.store, incremental=True, base_uri=settings.base_uri) as release:
         for path, data, oxfmt, graph in parsed:
-            if not isinstance(release, ReleaseWriter):  # remote: one atomic replacement each
-                release.load_file(data, oxfmt, graph, base_iri=path.resolve().as_uri())
-                continue
-            if release.store.contains_named_graph(ox.NamedNode(graph)):
-                release.drop_graphs([graph])
-            release.store.load(
-                data, format=oxfmt, base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(graph)
-            )
+            release.load_file(data, oxfmt, graph, base_iri=path.resolve().as_uri())
         total, per_graph = release.count()
         info = dict(release.previous_info)
         info.pop("name", None)

@@ -42,6 +42,21 @@ def test_one_named_graph_per_document(built_settings: Settings) -> None:
     assert f"{base}graph/meta" in graphs
 
 
+def test_default_graph_has_set_semantics(built_settings: Settings) -> None:
+    """An entity both documents describe has its label once in the default graph."""
+    store = open_published(built_settings.store).store
+    japan = f"<{built_settings.base_uri}id/state/japan>"
+    rows = store.query(PREFIXES + f"SELECT (COUNT(*) AS ?n) WHERE {{ {japan} rdfs:label ?l }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    labels = int(next(iter(rows))["n"].value)  # type: ignore[union-attr]
+    graphs = store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {japan} a ?t }} }}")
+    assert isinstance(graphs, ox.QuerySolutions)
+    assert len(list(graphs)) >= 2
+    distinct = store.query(PREFIXES + f"SELECT DISTINCT ?l WHERE {{ {japan} rdfs:label ?l }}")
+    assert isinstance(distinct, ox.QuerySolutions)
+    assert labels == len(list(distinct))
+
+
 def test_people_with_posts(built_settings: Settings) -> None:
     """Naoto Kan is a person who held the post of prime minister, with its passage."""
     base = built_settings.base_uri

@@ -91,3 +91,51 @@ def test_replace_graph_replaces(tmp_path: Path) -> None:
         rows = list(release.store.quads_for_pattern(None, None, None, ox.NamedNode(G1)))
         release.publish({})
     assert [q.object.value for q in rows] == ["two"]
+
+
+def _default(store: ox.Store) -> set[str]:
+    return {
+        q.object.value
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        if isinstance(q.object, ox.Literal)
+    }
+
+
+def test_default_graph_is_the_merge_of_named_graphs(tmp_path: Path) -> None:
+    """A triple two graphs share is in the default graph once, until no graph holds it."""
+    shared = TRIPLE
+    with ReleaseWriter(tmp_path) as release:
+        release.replace_graph(G1, shared + TRIPLE.replace(b"one", b"a-only"))
+        release.replace_graph(G1 + "2", shared)
+        release.publish({})
+    published = open_published(tmp_path)
+    assert published.default_graph_materialized
+    assert _default(published.store) == {"one", "a-only"}
+    count = published.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p 'one' }")
+    assert isinstance(count, ox.QuerySolutions)
+    assert [row["n"].value for row in count] == ["1"]  # type: ignore[union-attr]
+
+    with ReleaseWriter(tmp_path, incremental=True) as release:
+        release.replace_graph(G1, TRIPLE.replace(b"one", b"a-new"))  # drops "one" and "a-only"
+        release.publish({})
+    assert _default(open_published(tmp_path).store) == {"one", "a-new"}  # G1-2 still has "one"
+
+    with ReleaseWriter(tmp_path, incremental=True) as release:
+        release.drop_graphs([G1 + "2"])
+        release.publish({})
+    assert _default(open_published(tmp_path).store) == {"a-new"}
+
+
+def test_load_file_replaces_its_graph_and_feeds_the_default(tmp_path: Path) -> None:
+    """A loaded file fills its graph (replacing an earlier load) and the default graph."""
+    graph = "http://example.org/graph/load/notes"
+    with ReleaseWriter(tmp_path) as release:
+        release.load_file(TRIPLE, ox.RdfFormat.N_TRIPLES, graph)
+        release.load_file(TRIPLE.replace(b"one", b"two"), ox.RdfFormat.N_TRIPLES, graph)
+        quads = [b'<http://example.org/s> <http://example.org/p> "q" <http://example.org/g> .\n'][0]
+        release.load_file(quads, ox.RdfFormat.N_QUADS, graph + "-quads")
+        release.publish({})
+    store = open_published(tmp_path).store
+    assert _default(store) == {"two", "q"}
+    named = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    assert named == {graph, "http://example.org/g"}

@@ -63,12 +63,26 @@ def export_dataset(source: Source, fmt: RdfFormat, out: BinaryIO) -> None:
     prefixes = PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDFXML) else None
     if fmt.supports_datasets:
         if isinstance(source, ox.Store):
-            source.dump(out, ox_format, prefixes=prefixes)
+            ox.serialize(_store_quads(source), out, ox_format, prefixes=prefixes)
         else:
             ox.serialize(_ox_quads(source), out, ox_format, prefixes=prefixes)
         return
     triples = sorted(_union(source), key=_triple_key)
     ox.serialize(triples, out, ox_format, prefixes=prefixes)
+
+
+def _store_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of a store's named graphs; the default graph only when it is all there is.
+
+    A published release keeps its default graph as the merge of its named graphs (see
+    :mod:`allygraph.store.release`): writing it beside them would repeat every triple.
+    """
+    if not any(True for _ in store.named_graphs()):
+        yield from store
+        return
+    for quad in store:
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield quad
 
 
 def _union(source: Source) -> set[ox.Triple]:
@@ -133,14 +147,14 @@ def _rdflib_dataset(source: Source) -> Dataset:
     if isinstance(source, Graph):
         dataset.default_context += source
         return dataset
-    for quad in source:
+    for quad in _store_quads(source):
         graph = quad.graph_name
         context = (
             dataset.default_context
             if isinstance(graph, ox.DefaultGraph)
             else dataset.graph(from_oxigraph(graph))
         )
-        context.add(_rdflib_triple((quad.subject, quad.predicate, quad.object)))
+        context.add(_rdflib_triple((quad.subject, quad.predicate, quad.object)))  # type: ignore[arg-type]
     return dataset
 
 

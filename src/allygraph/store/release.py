@@ -11,6 +11,13 @@ A writer never touches a published release: it starts a new one (a hard-linked c
 of the current one, or an empty one), changes it, and publishes it by replacing ``CURRENT``
 with :func:`os.replace`. Readers therefore never see half a release, and a failed build
 leaves the published graph as it was.
+
+The default graph of a release is the RDF merge of its named graphs, materialized: every
+triple of a named graph is also stored once in the default graph. Queries therefore see set
+semantics (an entity described by a hundred documents has its label once, and ``COUNT``
+counts triples, not copies), and need no union over graphs. The writer keeps the default
+graph in step with every change: triples a new graph adds are added; triples a replaced or
+dropped graph removes are removed unless another named graph still holds them.
 """
 
 from __future__ import annotations
@@ -78,6 +85,7 @@ class PublishedStore:
             raise StoreError(msg) from err
         self.release_dir = folder
         self.release = _read_release_info(folder)
+        self.default_graph_materialized = self.release.get("default_graph") == "materialized"
         self._stamp = _pointer_stamp(self.root)
 
     def refresh(self) -> bool:
@@ -145,16 +153,36 @@ class ReleaseWriter:
         self.previous_info = _read_release_info(self.previous) if self.previous else {}
 
     def __enter__(self) -> ReleaseWriter:
+        self._removed: set[ox.Triple] = set()  # may leave the default graph at publish
         try:
             self.folder.mkdir(parents=True, exist_ok=False)
-            if self.incremental and self.previous is not None:
+            copy = self.incremental and self.previous is not None
+            if copy:
+                assert self.previous is not None
                 ox.Store.read_only(str(self.previous / "db")).backup(str(self.folder / "db"))
             self.store = ox.Store(str(self.folder / "db"))
+            if copy and self.previous_info.get("default_graph") != "materialized":
+                self._materialize_all()  # a release from before the default graph was kept
         except OSError as err:
             shutil.rmtree(self.folder, ignore_errors=True)
             msg = f"{self.folder}: cannot create a new release ({err})"
             raise StoreError(msg) from err
         return self
+
+    def _materialize_all(self) -> None:
+        self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def _graph_triples(self, node: ox.NamedNode) -> set[ox.Triple]:
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+
+    def _added(self, triples: Iterable[ox.Triple]) -> None:
+        """Copy triples a named graph gained into the default graph."""
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+    def clear(self) -> None:
+        """Empty the release being written (every graph, the default graph too)."""
+        self.store.clear()
+        self._removed.clear()
 
     def __exit__(
         self,
@@ -179,23 +207,61 @@ class ReleaseWriter:
         """
         node = ox.NamedNode(graph)
         try:
-            self.store.remove_graph(node) if self.store.contains_named_graph(node) else None
+            old: set[ox.Triple] = set()
+            if self.store.contains_named_graph(node):
+                old = self._graph_triples(node)
+                self.store.remove_graph(node)
             self.store.load(data, format=fmt or ox.RdfFormat.N_TRIPLES, to_graph=node)
+            new = self._graph_triples(node)
         except (OSError, SyntaxError, ValueError) as err:
             msg = f"{graph}: cannot write the graph ({err})"
             raise StoreError(msg) from err
+        self._added(new - old)
+        self._removed |= old - new
 
-    def load_quads(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        """Load a serialization (quads go to their own graphs; triples to ``graph``)."""
-        target = ox.NamedNode(graph) if graph else None
-        self.store.load(data, format=fmt, to_graph=target)
+    def load_file(
+        self, data: bytes, fmt: ox.RdfFormat, graph: str, *, base_iri: str | None = None
+    ) -> None:
+        """Load a user's file with the bulk loader: triples into ``graph``, quads into theirs.
+
+        Graphs the file fills are replaced, not extended; the default graph gets the triples.
+        """
+        target = ox.NamedNode(graph)
+        graphs = {target.value}
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+            graphs |= {
+                q.graph_name.value
+                for q in ox.parse(data, format=fmt, base_iri=base_iri)
+                if isinstance(q.graph_name, ox.NamedNode)
+            }
+        self.drop_graphs(graphs)
+        self.store.bulk_load(data, format=fmt, base_iri=base_iri, to_graph=target)
+        self.store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in ox.parse(data, format=fmt, base_iri=base_iri)
+        )
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs from the release being written."""
         for graph in graphs:
             node = ox.NamedNode(graph)
             if self.store.contains_named_graph(node):
+                self._removed |= self._graph_triples(node)
                 self.store.remove_graph(node)
+
+    def _prune_default(self) -> None:
+        """Remove from the default graph the triples no named graph holds any more."""
+        default = ox.DefaultGraph()
+        for triple in self._removed:
+            held = any(
+                not isinstance(q.graph_name, ox.DefaultGraph)
+                for q in self.store.quads_for_pattern(
+                    triple.subject, triple.predicate, triple.object
+                )
+            )
+            if not held:
+                self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
+        self._removed.clear()
 
     def count(self) -> tuple[int, dict[str, int]]:
         """Return the number of quads and the number of triples per named graph."""
@@ -224,11 +290,13 @@ class ReleaseWriter:
 
         ``info`` is stored as ``release.json`` together with the release name and time.
         """
+        self._prune_default()
         self.store.flush()
         info = {
+            **info,
             "name": self.name,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            **info,
+            "default_graph": "materialized",
         }
         self.write_file("release.json", json.dumps(info, indent=2, sort_keys=True).encode())
         del self.store  # close the database before readers open it
