@@ -16,7 +16,12 @@ so offsets carry over), checks word boundaries and case, and keeps the longest m
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
-import yaml
 
 from allygraph.errors import ConfigError
 from allygraph.records import EntityKind
 
 __all__ = [
+    "DEFAULT_CACHE_DIR",
     "FormStrength",
     "Gazetteer",
     "GazetteerEntry",
@@ -39,6 +44,9 @@ __all__ = [
     "fold_text",
     "load_gazetteer",
 ]
+
+DEFAULT_CACHE_DIR = Path("var/cache/gazetteer")
+_CACHE_KEEP = 4  # compiled gazetteers kept in the cache folder (the newest)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^(person|treaty|base|organization|state|place|event|publication)/[a-z0-9-]+$")
@@ -508,12 +516,19 @@ def build_gazetteer(entries: Mapping[str, GazetteerEntry]) -> Gazetteer:
     )
 
 
-def load_gazetteer(folder: Path) -> Gazetteer:
+def load_gazetteer(folder: Path, *, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Gazetteer:
     """Load and check every ``*.yaml`` file of a gazetteer folder.
+
+    Parsing, checking and compiling 1,400 entries takes about 0.3 s; the compiled gazetteer
+    is therefore kept in ``cache_dir`` under a hash of the YAML files (names and bytes), of
+    this module's source and of the Python and automaton versions, and read back (about
+    0.05 s) while none of them changes. Only gazetteers that loaded without error are kept.
 
     Args:
         folder: The folder (``data/gazetteer/``); a missing or empty folder gives an empty
             gazetteer, so that patterns alone still work.
+        cache_dir: Folder of compiled gazetteers (relative to the working directory, like
+            the store); ``None`` parses and compiles every time and writes nothing.
 
     Returns:
         The gazetteer with its compiled matcher.
@@ -522,13 +537,29 @@ def load_gazetteer(folder: Path) -> Gazetteer:
         ConfigError: A file does not parse or an entry breaks the format; the message reads
             ``file:entry id: what must hold (got what)``.
     """
-    entries: dict[str, GazetteerEntry] = {}
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    contents = [(path.name, path.read_bytes()) for path in files]
+    cached = _cache_path(cache_dir, contents) if cache_dir is not None else None
+    if cached is not None:
+        found = _read_cache(cached)
+        if found is not None:
+            return found
+    gazetteer = _parse(contents)
+    if cached is not None:
+        _write_cache(cached, gazetteer)
+    return gazetteer
+
+
+def _parse(contents: list[tuple[str, bytes]]) -> Gazetteer:
+    import yaml  # lazily: a cached gazetteer needs no YAML parser
+
+    entries: dict[str, GazetteerEntry] = {}
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for path in files:
-        source = path.name
+    for source, raw_bytes in contents:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+            # Decoded as Path.read_text does it: universal newlines.
+            text = raw_bytes.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            data = yaml.load(text, Loader=loader)  # noqa: S506
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
@@ -551,3 +582,49 @@ def load_gazetteer(folder: Path) -> Gazetteer:
                 )
             entries[entry.key] = entry
     return build_gazetteer(entries)
+
+
+def _cache_path(cache_dir: Path, contents: list[tuple[str, bytes]]) -> Path:
+    """The cache file of these YAML files, as this code compiles them."""
+    digest = hashlib.sha256()
+    version = getattr(ahocorasick, "__version__", "")
+    digest.update(f"{sys.version_info[:2]} {version} {pickle.HIGHEST_PROTOCOL}".encode())
+    digest.update(Path(__file__).read_bytes())
+    for name, data in contents:
+        digest.update(f"\0{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return cache_dir / f"gazetteer-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    """The gazetteer kept at ``path``, or None when there is none that loads."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        found = pickle.loads(data)  # noqa: S301 - written by _write_cache for this very key
+    except Exception:  # a stale or damaged file (any error unpickling): compile again
+        return None
+    return found if isinstance(found, Gazetteer) else None
+
+
+def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
+    """Keep the compiled gazetteer (atomically; a folder that cannot be written is skipped)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
+            pickle.dump(gazetteer, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(out.name, path)
+        kept = sorted(path.parent.glob("gazetteer-*.pickle"), key=_mtime, reverse=True)
+        for old in kept[_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
