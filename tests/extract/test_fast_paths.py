@@ -77,6 +77,38 @@ def test_started_patterns_match_like_finditer(started: pt._Started) -> None:
 
 
 @pytest.mark.parametrize(
+    "anchored", [pt._ORG, pt._TREATY, pt._EVENT_CAP], ids=["org", "treaty", "event"]
+)
+def test_anchored_prefix_search_starts_late_with_the_same_result(anchored: pt._Anchored) -> None:
+    """Searching the prefix from the last character it cannot hold finds the same start."""
+    for text in TEXTS:
+        fast = [(hit.start(), hit.end(), hit.group("head")) for hit in anchored.finditer(text)]
+        slow = []
+        for head in anchored.head.finditer(text):
+            found = anchored.pre.search(text, max(0, head.start() - 160), head.start())
+            if found is not None:
+                tail = anchored.tail.match(text, head.end())
+                slow.append((found.start(), tail.end() if tail else head.end(), head.group("head")))
+        assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("fast", "slow"),
+    [
+        (pt._ACR_DEF, r"(?<=\S)\s\((?:the\s)?(?P<acr>[A-Z][A-Za-z&]*[A-Z]s?)\)"),
+        (pt._ACR_FIRST, rf"\b(?P<acr>[A-Z][A-Z&]+[A-Z])\s\((?:the |The )?"
+         rf"(?P<long>{pt._CAP}(?:\s(?:{pt._LINK}|{pt._CAP}))+)\)"),
+    ],
+    ids=["definition", "acronym-first"],
+)  # fmt: skip
+def test_reordered_acronym_patterns_match_as_before(fast: re.Pattern[str], slow: str) -> None:
+    """Look-behinds moved after the first character change no match."""
+    extra = "xJDA (Japan Defense Agency) and JDA (Japan Defense Agency); a (JDA)  (MOFA)"
+    for text in [*TEXTS, extra]:
+        assert _spans(fast.finditer(text)) == _spans(re.compile(slow).finditer(text))
+
+
+@pytest.mark.parametrize(
     ("literals", "words"),
     [(pt._SAYS_TRIGGER, "said|says|told|stated|noted|argued|wrote|writes|added|explained|"
       "stressed|warned|announced|insisted|claimed|recalled|observed|remarked|asked|replied|"

@@ -609,6 +609,11 @@ class _Hit:
         return self._tail.group(0) if self._tail else ""
 
 
+# Every character the prefix patterns of _Anchored can match (words, initials, acronyms,
+# years, "&", "O'", hyphens, white space), and more.
+_PREFIX_CHARS = re.compile(r"[\w\s.'&-]*")
+
+
 class _Anchored:
     """A "prefix words + head noun + optional tail" pattern, searched from its head noun.
 
@@ -623,9 +628,15 @@ class _Anchored:
         self.tail = re.compile(tail)
 
     def finditer(self, text: str) -> Iterator[_Hit]:
+        backwards = text[::-1]
+        size = len(text)
         for head in self.head.finditer(text):
             lo = head.start()
-            found = self.pre.search(text, max(0, lo - 160), lo)
+            # The prefix words hold no other characters than _PREFIX_CHARS: a match of
+            # ``pre`` starts after the last other character, so the search starts there.
+            run = _PREFIX_CHARS.match(backwards, size - lo, size - lo + 160)
+            allowed = run.end() - (size - lo) if run else lo
+            found = self.pre.search(text, max(0, lo - 160, lo - allowed), lo)
             if found is None:
                 continue
             yield _Hit(found.start(), head, self.tail.match(text, head.end()))
@@ -867,9 +878,12 @@ def find_publication_places(text: str) -> Iterator[Candidate]:
 
 # --- acronyms --------------------------------------------------------------------------
 
-_ACR_DEF = re.compile(r"(?<=\S)\s\((?:the\s)?(?P<acr>[A-Z][A-Za-z&]*[A-Z]s?)\)")
+# The look-behinds follow the first character (the same test as before it): a pattern that
+# starts with a character class lets the engine skip to the offsets where it can match.
+_ACR_DEF = re.compile(r"\s(?<=\S\s)\((?:the\s)?(?P<acr>[A-Z][A-Za-z&]*[A-Z]s?)\)")
 _ACR_FIRST = re.compile(
-    rf"\b(?P<acr>[A-Z][A-Z&]+[A-Z])\s\((?:the |The )?(?P<long>{_CAP}(?:\s(?:{_LINK}|{_CAP}))+)\)"
+    rf"(?P<acr>[A-Z](?<!\w.)[A-Z&]+[A-Z])\s\((?:the |The )?"
+    rf"(?P<long>{_CAP}(?:\s(?:{_LINK}|{_CAP}))+)\)"
 )
 
 
