@@ -96,14 +96,22 @@ def test_anchored_prefix_search_starts_late_with_the_same_result(anchored: pt._A
     ("fast", "slow"),
     [
         (pt._ACR_DEF, r"(?<=\S)\s\((?:the\s)?(?P<acr>[A-Z][A-Za-z&]*[A-Z]s?)\)"),
+        (pt._EVENT_LOWER,
+         rf"(?:\b(?:the|a|an|The|A|An)\s+|['’]s\s+)(?P<mods>(?:(?:{pt._CAP}|\d{{4}}|"
+         rf"{pt._EVENT_ADJ})\s){{1,4}})(?P<head>exercises|exercise|incident|crisis|talks|summit"
+         r"|war|test|drills|drill)\b"),
         (pt._ACR_FIRST, rf"\b(?P<acr>[A-Z][A-Z&]+[A-Z])\s\((?:the |The )?"
          rf"(?P<long>{pt._CAP}(?:\s(?:{pt._LINK}|{pt._CAP}))+)\)"),
     ],
-    ids=["definition", "acronym-first"],
+    ids=["definition", "event-lower", "acronym-first"],
 )  # fmt: skip
 def test_reordered_acronym_patterns_match_as_before(fast: re.Pattern[str], slow: str) -> None:
     """Look-behinds moved after the first character change no match."""
-    extra = "xJDA (Japan Defense Agency) and JDA (Japan Defense Agency); a (JDA)  (MOFA)"
+    extra = (
+        "xJDA (Japan Defense Agency) and JDA (Japan Defense Agency); a (JDA)  (MOFA) the joint"
+        " exercise, an annual drill, A nuclear test, xthe naval drills, Japan’s missile test,"
+        " An Air Force exercise, Korea's  joint  drills, anuclear test, a  2010 war"
+    )
     for text in [*TEXTS, extra]:
         assert _spans(fast.finditer(text)) == _spans(re.compile(slow).finditer(text))
 

@@ -437,7 +437,7 @@ _NAME_ITEM_RE = re.compile(_NAME_ITEM)
 # A list starts the text or follows a whitespace character (every look-behind above ends in
 # one). Consuming that character first lets the engine skip to whitespace instead of trying
 # the look-behinds at every offset.
-_NAME_LIST_AFTER_SPACE = re.compile(r"\s" + _NAME_LIST_BODY)
+_NAME_LIST_AFTER_SPACE = re.compile(rf"\s(?=[{_UP}])" + _NAME_LIST_BODY)  # names start upper
 _NAME_LIST_TRIGGER = re.compile(r",\seds?\.|,\s[“\"]|\s\([A-Z][\w .,]{0,40}:|,\s[A-Z]")
 _FIRST_NAMES_HINT = re.compile(rf"^{_WORD}(?:\s|$)")
 
@@ -757,8 +757,11 @@ _EVENT_ADJ = (
     r"(?:recent|annual|latest|first|second|major|large|massive|ongoing|planned|so-called"
     r"|[a-z]+-[a-z]+|" + "|".join(sorted(_EVENT_MODIFIERS)) + ")"
 )
+# "the", "a", "an" (after no word character) or "'s": each alternative starts with a literal
+# and tests the word boundary after it, so the engine skips to the offsets of those letters.
 _EVENT_LOWER = re.compile(
-    rf"(?:\b(?:the|a|an|The|A|An)\s+|['’]s\s+)(?P<mods>(?:(?:{_CAP}|\d{{4}}|{_EVENT_ADJ})\s)"
+    r"(?:t(?<!\wt)he\s+|a(?<!\wa)n?\s+|T(?<!\wT)he\s+|A(?<!\wA)n?\s+|'s\s+|’s\s+)"
+    rf"(?P<mods>(?:(?:{_CAP}|\d{{4}}|{_EVENT_ADJ})\s)"
     r"{1,4})(?P<head>exercises|exercise|incident|crisis|talks|summit|war|test|drills|drill)\b"
 )
 _MOD_WORD = re.compile(r"[\w.’'-]+")

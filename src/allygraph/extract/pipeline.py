@@ -211,7 +211,7 @@ def _longest(found: list[Candidate]) -> list[Candidate]:
         return []
     taken = bytearray(max(c.end for c in found))
     kept: list[Candidate] = []
-    for c in sorted(found, key=lambda c: (-c.length, SOURCE_RANK.get(c.source, 9), c.start)):
+    for c in sorted(found, key=lambda c: (c.start - c.end, SOURCE_RANK.get(c.source, 9), c.start)):
         if taken.find(1, c.start, c.end) >= 0:
             continue
         taken[c.start : c.end] = b"\x01" * c.length
