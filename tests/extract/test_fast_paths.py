@@ -39,12 +39,13 @@ _WORDS = sorted(
     | {"According", "according", "quoted", "interviewed", "written", "edited", "translated"}
     | {"said", "says", "researcher", "Camp", "Fort", "Naval", "Marine", "Fleet", "Joint"}
     | {"Peninsula", "Sea", "Straits", "Mountains", "Lt.", "Maj.", "Rear", "Mrs."}
+    | {"By", "Articles by:", "Author:", "Authors", "Written by"}
 )
 _SYNTHETIC = "\n".join(
     f"{a} {w} Naoto Kan, the {w} of Japan. x{w} Kim; {w}s Lee ({w} Park) U.S.-{w} {w} Tanaka."
     for w in _WORDS
     for a in ("The", "former", "(")
-)
+) + "".join(f"\n{w} Naoto Kan\n{w}  Kim Dae-jung \n" for w in _WORDS)
 
 
 def _texts() -> list[str]:
@@ -62,9 +63,10 @@ def _spans(matches: object) -> list[tuple[tuple[int, int], ...]]:
 
 @pytest.mark.parametrize(
     "started",
-    [pt._TITLED_STARTED, pt._ACCORDING, pt._BASE_BEFORE, pt._ORG.head, pt._TREATY.head,
-     pt._EVENT_CAP.head],
-    ids=["titled", "according", "base-before", "org-head", "treaty-head", "event-head"],
+    [pt._TITLED_STARTED, pt._ACCORDING, pt._BASE_BEFORE, pt._BYLINE, pt._ORG.head,
+     pt._TREATY.head, pt._EVENT_CAP.head],
+    ids=["titled", "according", "base-before", "byline", "org-head", "treaty-head",
+         "event-head"],
 )  # fmt: skip
 def test_started_patterns_match_like_finditer(started: pt._Started) -> None:
     """Every match starts with a listed literal, so the matches equal the regex's own."""

@@ -420,9 +420,12 @@ _APPOSITION_TRIGGER = _Literals(
         "officer", "author", "editor", "adviser", "advisor", "specialist",
     )
 )  # fmt: skip
-_BYLINE = re.compile(
-    rf"(?m)^(?:By|Articles by:?|Author:?|Authors:?|Written by)\s+"
-    rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})\s*$"
+_BYLINE = _Started(
+    re.compile(
+        rf"(?m)^(?:By|Articles by:?|Author:?|Authors:?|Written by)\s+"
+        rf"(?P<name>{_WORD}(?:\s(?:{_INITIAL}\s?)?{_WORD}){{1,2}})\s*$"
+    ),
+    ("By", "Articles", "Author", "Written"),
 )
 # Endnote name lists: "Gilbert Rozman and Shin-wha Lee, “...", "in A, B, and C, eds., ...".
 _NAME_ITEM = rf"(?:{_WORD}|{_INITIAL})(?:\s(?:{_INITIAL}|{_WORD})){{1,3}}"
