@@ -177,12 +177,17 @@ def trig() -> str:
     return PREFIXES + a + b + claim_graph_extra("sakata-2011", TEXT_A) + ONTOLOGY.format(b=BASE)
 
 
+def _load(release: ReleaseWriter, data: bytes, fmt: ox.RdfFormat) -> None:
+    """Load quads with the writer's loader (which also keeps the default graph, their merge)."""
+    release.load_file(data, fmt, BASE + "graph/load/sample")
+
+
 def build_release(root: Path, extra: bytes | None = None) -> Path:
     """Write and publish the sample release under ``root``; return the release folder."""
     with ReleaseWriter(root) as release:
-        release.load_quads(trig().encode(), ox.RdfFormat.TRIG)
+        _load(release, trig().encode(), ox.RdfFormat.TRIG)
         if extra:
-            release.load_quads(extra, ox.RdfFormat.N_QUADS)
+            _load(release, extra, ox.RdfFormat.N_QUADS)
         total, graphs = release.count()
         release.write_file(
             "validation.ttl",

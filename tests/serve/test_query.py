@@ -76,3 +76,45 @@ def test_service_targets_refused(target: str) -> None:
 def test_public_literal_address_allowed() -> None:
     """A listed endpoint on a public address passes (no DNS look-up for literals)."""
     check_service_target("http://8.8.8.8/sparql", ["http://8.8.8.8/sparql"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?p ?o WHERE { <http://x/e> ?p ?o }",
+        "DESCRIBE <http://x/e>",
+        "ASK { <http://x/a> a <http://x/C> }",
+        "CONSTRUCT { <x:e> ?p ?o } WHERE { { <x:e> ?p ?o } UNION { ?o ?p <x:e> } }",
+        "PREFIX ag: <http://x/ag#> SELECT ?x { ?x a ag:Person. ?x ag:label 'Kan'@en-US }",
+        "SELECT ?s ?l { ?s <http://x/label> ?l FILTER(STRSTARTS(LCASE(STR(?l)), 'ab')) } LIMIT 20",
+        "SELECT DISTINCT ?place { <http://x/b> <http://x/locatedIn>+ ?place }",
+        "SELECT * { GRAPH ?g { <http://x/e> ?p ?o } }",
+        "SELECT * { ?s ?p ?o } LIMIT 10",
+    ],
+)
+def test_bounded_queries(text: str) -> None:
+    """Stars around constants, lone patterns and walks from a constant are bounded."""
+    assert analyze_query(text).bounded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?s ?p ?s }",
+        "SELECT * { ?a ?b ?c . ?c ?d ?e }",
+        "SELECT * { <http://x/e> ?p ?o . ?y ?q <http://x/f> }",
+        "SELECT * { <http://x/e> ?p ?o . ?o ?p <http://x/f> }",
+        "SELECT ?s (COUNT(?o) AS ?n) { <http://x/e> ?p ?o } GROUP BY ?s",
+        "SELECT * { <http://x/e> ?p ?o } ORDER BY ?o",
+        "SELECT * { <http://x/e> ?p ?o OPTIONAL { ?o ?q ?r } }",
+        "SELECT * { <http://x/e> ?p ?o FILTER NOT EXISTS { ?o ?q ?r } }",
+        "SELECT * { ?x <http://x/p>+ ?y }",
+        "SELECT * { <http://x/e> <http://x/p>/<http://x/q> ?y }",
+        "SELECT * { <http://x/e> ?p ?o } OFFSET 1000000",
+        "SELECT * { { SELECT * { ?s ?p ?o } } }",
+        "SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_unbounded_queries(text: str) -> None:
+    """Joins of free patterns, sorting, grouping, optional parts and open paths go to a process."""
+    assert not analyze_query(text).bounded

@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from allygraph.serve.handlers import install_handlers
 from allygraph.serve.routers import reconcile, resources, site, sparql
+from allygraph.serve.routers.sparql import SparqlFastPath
 from allygraph.serve.state import ServeState, default_workers
 from allygraph.settings import Settings
 
@@ -83,6 +84,22 @@ class AccessLogMiddleware:
             )
 
 
+class AllygraphApp(FastAPI):
+    """The FastAPI app with two outer layers: the access log and the ``/sparql`` fast path.
+
+    Queries to ``/sparql`` are the hot path: :class:`SparqlFastPath` answers them before the
+    framework's own middleware (error pages, CORS, gzip, routing, dependencies), doing what
+    those would do itself. Everything else takes the usual way.
+    """
+
+    cors_origins: tuple[str, ...] = ("*",)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """The framework's stack wrapped in the fast path and the access log."""
+        inner = super().build_middleware_stack()
+        return AccessLogMiddleware(SparqlFastPath(inner, list(self.cors_origins)))
+
+
 def create_app(settings: Settings | None = None, *, workers: int | None = None) -> FastAPI:
     """Create the web app over the published release of ``settings.store``.
 
@@ -106,7 +123,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
         finally:
             await state.stop()
 
-    app = FastAPI(
+    app = AllygraphApp(
         title="allygraph",
         description="Linked data and SPARQL for texts on the US-Japan alliance and Korea.",
         lifespan=lifespan,
@@ -130,7 +147,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
         expose_headers=["ETag", "Last-Modified", "Link", "Content-Location", "X-Allygraph-Error"],
         max_age=600,
     )
-    app.add_middleware(AccessLogMiddleware)
+    app.cors_origins = tuple(settings.cors_origins)
     return app
 
 

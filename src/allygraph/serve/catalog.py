@@ -64,13 +64,16 @@ def _rank(literal: Any) -> int:
     return 0 if lang == "en" else 1 if not lang else 2
 
 
-def build_catalog(store: ox.Store) -> Catalog:
-    """Scan the store's labels and types (all graphs) into a :class:`Catalog`."""
+def build_catalog(store: ox.Store, graph: ox.DefaultGraph | None = None) -> Catalog:
+    """Scan the store's labels and types into a :class:`Catalog`.
+
+    ``graph``: read only the (materialized) default graph; None reads every graph.
+    """
     cat = Catalog()
     best: dict[str, tuple[int, int, str]] = {}
     surface: set[tuple[str, str]] = set()
     for order, predicate in enumerate((*_LABEL_PREDICATES, SKOS_ALT)):
-        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, graph):
             subject, obj = quad.subject, quad.object
             if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.Literal):
                 continue
@@ -83,7 +86,7 @@ def build_catalog(store: ox.Store) -> Catalog:
     cat.labels = {iri: rank[2] for iri, rank in best.items()}
     cat.names = sorted(surface)
     members: dict[str, set[str]] = {}
-    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None):
+    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, graph):
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
             members.setdefault(quad.object.value, set()).add(quad.subject.value)
     cat.members = {c: sorted(m) for c, m in members.items()}

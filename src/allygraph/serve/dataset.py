@@ -72,19 +72,32 @@ PREFIXES = {
 }
 
 
-def dump_dir(release_dir: Path) -> Path:
-    """Where the dumps of a release live (created if needed)."""
-    own = release_dir / "dumps"
-    if own.is_dir() or os.access(release_dir, os.W_OK):
-        own.mkdir(exist_ok=True)
-        return own
-    folder = Path(tempfile.gettempdir()) / "allygraph-dumps" / release_dir.name
+def dump_dir(release_dir: Path | None, name: str = "") -> Path:
+    """Where the dumps of a release live (created if needed).
+
+    A remote release has no folder (``release_dir`` None): its dumps go to the temporary
+    directory under the release's ``name``.
+    """
+    if release_dir is not None:
+        own = release_dir / "dumps"
+        if own.is_dir() or os.access(release_dir, os.W_OK):
+            own.mkdir(exist_ok=True)
+            return own
+        name = release_dir.name
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "remote"
+    folder = Path(tempfile.gettempdir()) / "allygraph-dumps" / safe
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def ensure_dump(store: ox.Store, folder: Path, dump: Dump) -> tuple[Path, str]:
-    """Write a dump unless it exists; return its path and SHA-256."""
+def ensure_dump(
+    store: ox.Store, folder: Path, dump: Dump, *, materialized: bool = False
+) -> tuple[Path, str]:
+    """Write a dump unless it exists; return its path and SHA-256.
+
+    Dumps with graphs hold the named graphs only. ``materialized``: the store's default graph
+    is the merge of the named graphs, so the union dumps are read from it directly.
+    """
     path = folder / dump.name
     sums = folder / (dump.name + ".sha256")
     if path.is_file() and sums.is_file():
@@ -92,11 +105,16 @@ def ensure_dump(store: ox.Store, folder: Path, dump: Dump) -> tuple[Path, str]:
     tmp = folder / f".{dump.name}.{os.getpid()}.tmp"
     data: list[ox.Quad] | list[ox.Triple]
     if dump.quads:
-        data = list(store.quads_for_pattern(None, None, None))
+        data = [
+            q
+            for q in store.quads_for_pattern(None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        ]
     else:
+        graph = ox.DefaultGraph() if materialized else None
         seen = {
             ox.Triple(q.subject, q.predicate, q.object)
-            for q in store.quads_for_pattern(None, None, None)
+            for q in store.quads_for_pattern(None, None, None, graph)
         }
         data = sorted(seen, key=str)
     prefixes = (
@@ -123,13 +141,24 @@ def _int(value: int) -> ox.Literal:
 
 
 def void_triples(
-    store: ox.Store, base: str, release: dict[str, object], checksums: dict[str, str]
+    store: ox.Store,
+    base: str,
+    release: dict[str, object],
+    checksums: dict[str, str],
+    *,
+    materialized: bool = False,
 ) -> list[ox.Triple]:
     """VoID and DCAT description of the dataset, computed from the store.
 
-    Class and property partitions count over the union of all graphs; named graphs are
-    ``void:subset`` s with their ``sd:name``; the Wikidata linkset counts ``owl:sameAs`` links.
+    Class and property partitions count over the merge of all graphs (distinct triples: read
+    from the default graph when it is ``materialized``, else over ``GRAPH ?g``); named graphs
+    are ``void:subset`` s with their ``sd:name``; the Wikidata linkset counts ``owl:sameAs``
+    links.
     """
+
+    def pat(pattern: str) -> str:
+        return pattern if materialized else f"GRAPH ?g {{ {pattern} }}"
+
     ds = _n(base + ".well-known/void#dataset")
     out: list[ox.Triple] = []
 
@@ -148,7 +177,8 @@ def void_triples(
             "People, treaties, military bases, agencies, publications, states, places and events "
             "extracted from texts on the US-Japan alliance and Korea, each statement traced to the "
             "passage that supports it. One named graph per source document; the SPARQL default "
-            "graph is their union.",
+            "graph is their union"
+            + (" (the RDF merge: duplicates removed)." if materialized else "."),
             language="en",
         ),
     )
@@ -163,17 +193,17 @@ def void_triples(
     if isinstance(created, str):
         add(ds, DCT + "modified", ox.Literal(created))
     rows = store.query(
-        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { " + pat("?s ?p ?o") + " } }"
     )
     assert isinstance(rows, ox.QuerySolutions)
     total = next(iter(rows))["n"]
     add(ds, VOID + "triples", _int(int(total.value if total else 0)))
     counts = {
-        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
-        "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
-        "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
-        "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
-        "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { GRAPH ?g { ?s a ?c } }",
+        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) { " + pat("?s ?p ?o") + " }",
+        "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { " + pat("?s ?p ?o") + " }",
+        "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) { " + pat("?s ?p ?o") + " }",
+        "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { " + pat("?s ?p ?o") + " }",
+        "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { " + pat("?s a ?c") + " }",
     }
     for name, query in counts.items():
         result = store.query(query)
@@ -181,7 +211,7 @@ def void_triples(
         value = next(iter(result))["n"]
         add(ds, VOID + name, _int(int(value.value if value else 0)))
     classes = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { " + pat("?s a ?c") + " } GROUP BY ?c ORDER BY ?c"
     )
     assert isinstance(classes, ox.QuerySolutions)
     for i, row in enumerate(classes):
@@ -191,7 +221,7 @@ def void_triples(
         add(part, VOID + "entities", _int(int(row["n"].value)))
     props = store.query(
         "SELECT ?p (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
-        "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?p ORDER BY ?p"
+        "{ " + pat("?s ?p ?o") + " } } GROUP BY ?p ORDER BY ?p"
     )
     assert isinstance(props, ox.QuerySolutions)
     for i, row in enumerate(props):
@@ -212,9 +242,8 @@ def void_triples(
         add(sub, SD + "name", _n(name))
         add(sub, VOID + "triples", _int(int(count)))
     links = store.query(
-        f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ GRAPH ?g {{ ?s "
-        f"<{OWL_SAME}> ?o FILTER(STRSTARTS(STR(?o), "
-        f"'http://www.wikidata.org/entity/')) }} }} }}"
+        f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ {pat(f'?s <{OWL_SAME}> ?o')} "
+        f"FILTER(STRSTARTS(STR(?o), 'http://www.wikidata.org/entity/')) }} }}"
     )
     assert isinstance(links, ox.QuerySolutions)
     n_links = next(iter(links))["n"]
@@ -229,7 +258,7 @@ def void_triples(
     out.append(ox.Triple(wikidata, RDF_TYPE, _n(VOID + "Dataset")))
     add(wikidata, VOID + "sparqlEndpoint", _n("https://query.wikidata.org/sparql"))
     examples = store.query(
-        "SELECT DISTINCT ?s { GRAPH ?g { ?s a ?c } FILTER(STRSTARTS(STR(?s), "
+        "SELECT DISTINCT ?s { " + pat("?s a ?c") + " FILTER(STRSTARTS(STR(?s), "
         f"'{base}id/') && !STRSTARTS(STR(?s), '{base}id/mention/') && "
         f"!STRSTARTS(STR(?s), '{base}id/claim/')) }} ORDER BY ?s LIMIT 5"
     )

@@ -1,8 +1,10 @@
 """The data document of a resource: its outgoing and incoming triples and its mentions.
 
-Built from pattern look-ups on the store (no SPARQL parsing): the triples of every graph
-(the default graph is their union), deduplicated, because an entity mentioned by two documents
-is described identically in both document graphs.
+Built from pattern look-ups on the store (no SPARQL parsing): the triples of every graph,
+deduplicated, because an entity mentioned by two documents is described identically in both
+document graphs. When the release's default graph is materialized (the merge of the named
+graphs), the look-ups read that one graph (``graph=DefaultGraph()``): one entry per triple
+instead of one per graph that states it.
 """
 
 from __future__ import annotations
@@ -59,47 +61,53 @@ class Description:
             self.triples[ox.Triple(q.subject, q.predicate, q.object)] = None
 
 
-def exists(store: ox.Store, iri: str) -> bool:
+def exists(store: ox.Store, iri: str, graph: ox.DefaultGraph | None = None) -> bool:
     """Whether the IRI occurs as subject, object or graph name in the store."""
     node = ox.NamedNode(iri)
-    for _ in store.quads_for_pattern(node, None, None):
+    for _ in store.quads_for_pattern(node, None, None, graph):
         return True
-    for _ in store.quads_for_pattern(None, None, node):
+    for _ in store.quads_for_pattern(None, None, node, graph):
         return True
     return store.contains_named_graph(node)
 
 
-def _closure(store: ox.Store, desc: Description, node: ox.NamedNode | ox.BlankNode) -> None:
+def _closure(
+    store: ox.Store,
+    desc: Description,
+    node: ox.NamedNode | ox.BlankNode,
+    graph: ox.DefaultGraph | None,
+) -> None:
     """Add a mention (or claim passage) with its target and selectors.
 
     Each look-up across all graphs costs a RocksDB seek (~0.1 ms): the target and selectors
     are read from the quads already fetched instead of being asked for separately.
     """
-    quads = list(store.quads_for_pattern(node, None, None))
+    quads = list(store.quads_for_pattern(node, None, None, graph))
     desc.add(quads)
     for tq in quads:
         target = tq.object
         if tq.predicate != _HAS_TARGET or not isinstance(target, ox.NamedNode | ox.BlankNode):
             continue
-        target_quads = list(store.quads_for_pattern(target, None, None))
+        target_quads = list(store.quads_for_pattern(target, None, None, graph))
         desc.add(target_quads)
         for sq in target_quads:
             if sq.predicate == _HAS_SELECTOR and isinstance(sq.object, ox.NamedNode | ox.BlankNode):
-                desc.add(store.quads_for_pattern(sq.object, None, None))
+                desc.add(store.quads_for_pattern(sq.object, None, None, graph))
 
 
-def describe(store: ox.Store, iri: str) -> Description:
+def describe(store: ox.Store, iri: str, graph: ox.DefaultGraph | None = None) -> Description:
     """Outgoing and incoming triples of ``iri`` plus its mentions with their passages.
 
     For a mention, the mention's target and selectors; for a document, the mentions in it;
-    for an entity, the mentions of it and the passages of claims about it.
+    for an entity, the mentions of it and the passages of claims about it. ``graph``: read
+    only the (materialized) default graph; None reads every graph.
     """
     node = ox.NamedNode(iri)
     desc = Description(iri)
-    desc.add(store.quads_for_pattern(node, None, None))
+    desc.add(store.quads_for_pattern(node, None, None, graph))
     incoming = 0
     mentions: dict[ox.NamedNode | ox.BlankNode, None] = {}
-    for q in store.quads_for_pattern(None, None, node):
+    for q in store.quads_for_pattern(None, None, node, graph):
         incoming += 1
         if incoming > MAX_INCOMING:
             desc.incoming_truncated = True
@@ -114,20 +122,20 @@ def describe(store: ox.Store, iri: str) -> Description:
             else:
                 desc.mentions_truncated = True
         elif q.predicate in (_RDF_SUBJECT, _RDF_OBJECT):  # a claim about it: its passage
-            for dq in store.quads_for_pattern(subject, _DERIVED, None):
+            for dq in store.quads_for_pattern(subject, _DERIVED, None, graph):
                 passage = dq.object
                 if isinstance(passage, ox.NamedNode | ox.BlankNode):
                     desc.triples[ox.Triple(dq.subject, dq.predicate, passage)] = None
                     mentions[passage] = None
         elif q.predicate == _HAS_SOURCE:
             # a document: the mentions in it (the target IRI is the mention's plus #target)
-            for mq in store.quads_for_pattern(None, _HAS_TARGET, subject):
+            for mq in store.quads_for_pattern(None, _HAS_TARGET, subject, graph):
                 if isinstance(mq.subject, ox.NamedNode | ox.BlankNode):
                     mentions[mq.subject] = None
     for mention in mentions:
-        _closure(store, desc, mention)
+        _closure(store, desc, mention, graph)
     # A mention's own page: its target and selectors (fragment IRIs of the same document).
-    _closure(store, desc, node)
+    _closure(store, desc, node, graph)
     return desc
 
 

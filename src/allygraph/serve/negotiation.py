@@ -163,6 +163,21 @@ def choose(accept: str | None, offered: tuple[Format, ...]) -> Format:
     >>> choose("text/*;q=0.9, */*;q=0.1", SELECT_FORMATS).key
     'csv'
     """
+    key = (accept, offered)
+    hit = _CHOSEN.get(key)
+    if hit is not None:
+        return hit
+    best = _choose(accept, offered)
+    if len(_CHOSEN) >= 512:  # clients send few distinct Accept headers; bound it anyway
+        _CHOSEN.clear()
+    _CHOSEN[key] = best
+    return best
+
+
+_CHOSEN: dict[tuple[str | None, tuple[Format, ...]], Format] = {}
+
+
+def _choose(accept: str | None, offered: tuple[Format, ...]) -> Format:
     ranges = parse_accept(accept)
     best: Format | None = None
     best_key: tuple[float, int, int] = (0.0, -1, 0)

@@ -9,6 +9,10 @@ Frames on the socket: 8 bytes (header length, payload length, big-endian), a JSO
 payload. Request header: ``query``, ``format``, ``max_rows``, ``base_iri``, ``union``,
 ``default_graphs``, ``named_graphs``. Response header: ``ok``, ``rows`` (or ``error``,
 ``message``), payload the serialized result.
+
+The server also calls :func:`execute` in its own threads for queries of the bounded class
+(:func:`allygraph.serve.query.is_bounded`), with a ``deadline``: the work then stops at the
+next chunk of output written after it (a thread cannot be killed).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import socket
 import struct
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -49,6 +54,10 @@ class RowCapExceeded(Exception):
     """Raised inside a serializer's write() to stop it at the row cap."""
 
 
+class DeadlineExceeded(Exception):
+    """Raised inside a serializer's write() (or between triples) to stop at the deadline."""
+
+
 class _CountingSink:
     """A write() target that counts result rows as the serializer produces them.
 
@@ -56,9 +65,10 @@ class _CountingSink:
     plus the new chunk, so a mark split across two writes is counted exactly once.
     """
 
-    def __init__(self, fmt: str, cap: int) -> None:
+    def __init__(self, fmt: str, cap: int, deadline: float | None = None) -> None:
         self.fmt = fmt
         self.cap = cap
+        self.deadline = deadline
         self.parts: list[bytes] = []
         self.marks = (b"\n",) if fmt == "tsv" else _ROW_MARKS[fmt]
         self.tails = dict.fromkeys(self.marks, b"")
@@ -78,6 +88,8 @@ class _CountingSink:
             self.tails[mark] = window[-(len(mark) - 1) :] if len(mark) > 1 else b""
         if self.rows(partial=True) > self.cap:
             raise RowCapExceeded
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise DeadlineExceeded
         return len(chunk)
 
     def flush(self) -> None:
@@ -99,21 +111,23 @@ class _CountingSink:
         return self.fmt == "json" and self.seen_quoted != self.seen
 
 
-def _solutions(run: Callable[[], Any], fmt: str, cap: int) -> tuple[bytes, int]:
+def _solutions(
+    run: Callable[[], Any], fmt: str, cap: int, deadline: float | None = None
+) -> tuple[bytes, int]:
     """Serialize SELECT results natively, stopping (and saying so) past ``cap`` rows.
 
     ``run`` evaluates the query again; it is needed only in the rare case where a JSON
     literal contains the empty-solution mark ``},{}`` and the count may be too high.
     """
     route = "tsv" if fmt == "csv" else fmt  # CSV quotes raw newlines: count on TSV
-    sink = _CountingSink(route, cap)
+    sink = _CountingSink(route, cap, deadline)
     try:
         run().serialize(sink, format=RESULT_FORMATS[route])
     except RowCapExceeded:
         if route != "json" or not sink.ambiguous():
             raise
-        body, rows = _solutions(run, "csv", cap)  # exact count on TSV, or the cap error
-        sink = _CountingSink("json", 2**62)
+        body, rows = _solutions(run, "csv", cap, deadline)  # exact count on TSV, or the cap
+        sink = _CountingSink("json", 2**62, deadline)
         run().serialize(sink, format=RESULT_FORMATS["json"])
         return b"".join(sink.parts), rows
     body = b"".join(sink.parts)
@@ -125,12 +139,22 @@ def _solutions(run: Callable[[], Any], fmt: str, cap: int) -> tuple[bytes, int]:
 
 
 def _triples(
-    result: ox.QueryTriples, fmt: str, cap: int, prefixes: dict[str, str]
+    result: ox.QueryTriples,
+    fmt: str,
+    cap: int,
+    prefixes: dict[str, str],
+    deadline: float | None = None,
 ) -> tuple[bytes, int]:
     """Serialize CONSTRUCT/DESCRIBE triples, deduplicated, refusing past ``cap`` triples."""
     seen: dict[ox.Triple, None] = {}
-    for triple in itertools.islice(result, cap + 1):
-        seen[triple] = None
+    if deadline is None:
+        for triple in itertools.islice(result, cap + 1):
+            seen[triple] = None
+    else:
+        for n, triple in enumerate(itertools.islice(result, cap + 1)):
+            seen[triple] = None
+            if n % 256 == 255 and time.monotonic() > deadline:
+                raise DeadlineExceeded
     if len(seen) > cap:
         raise RowCapExceeded
     rdf_format = GRAPH_FORMATS[fmt]
@@ -151,8 +175,17 @@ def _boolean(value: bool, fmt: str) -> bytes:
     return b"true\n" if value else b"false\n"  # CSV/TSV do not define booleans: a bare value
 
 
-def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """Run one query job against ``store``; return the response header and payload."""
+def execute(
+    store: Any, job: dict[str, Any], deadline: float | None = None
+) -> tuple[dict[str, Any], bytes]:
+    """Run one query job against ``store``; return the response header and payload.
+
+    Args:
+        store: A :class:`pyoxigraph.Store` (or a remote store with the same ``query``).
+        job: The request header (see the module's docstring).
+        deadline: A :func:`time.monotonic` time after which the work stops at the next
+            chunk of output (``error: timeout``); None in worker processes, which are killed.
+    """
     kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
     defaults = job.get("default_graphs") or []
     named = job.get("named_graphs") or []
@@ -166,15 +199,22 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
     try:
         result = store.query(job["query"], **kwargs)
         if isinstance(result, ox.QuerySolutions):
-            body, rows = _solutions(lambda: store.query(job["query"], **kwargs), fmt, cap)
+            unused = [result]  # the first run serializes these; a recount evaluates again
+
+            def run() -> Any:
+                return unused.pop() if unused else store.query(job["query"], **kwargs)
+
+            body, rows = _solutions(run, fmt, cap, deadline)
         elif isinstance(result, ox.QueryTriples):
-            body, rows = _triples(result, fmt, cap, job.get("prefixes") or {})
+            body, rows = _triples(result, fmt, cap, job.get("prefixes") or {}, deadline)
         else:
             body, rows = _boolean(bool(result), fmt), 1
     except SyntaxError as err:
         return {"ok": False, "error": "syntax", "message": str(err)}, b""
     except RowCapExceeded:
         return {"ok": False, "error": "row-cap", "message": str(cap)}, b""
+    except DeadlineExceeded:
+        return {"ok": False, "error": "timeout", "message": "deadline"}, b""
     except OSError as err:
         return {"ok": False, "error": "store", "message": str(err)}, b""
     except (ValueError, TypeError, RuntimeError) as err:

@@ -92,7 +92,8 @@ def get_index(request: Request) -> ReconcileIndex:
         index = state.cache.get("reconcile")
         if not isinstance(index, ReconcileIndex):
             base = str(state.published.release.get("base_uri") or state.base)
-            index = build_index(state.published.store, base)
+            union = not getattr(state.published, "default_graph_materialized", False)
+            index = build_index(state.published.store, base, union=union)
             state.cache["reconcile"] = index
     return index
 

@@ -172,8 +172,8 @@ class ReconcileIndex:
         return {self.owners[i] for i, n in enumerate(self.names) if n == folded}
 
 
-def _rows(store: ox.Store, query: str) -> Iterable[ox.QuerySolution]:
-    result = store.query(query, use_default_graph_as_union=True)
+def _rows(store: ox.Store, query: str, union: bool) -> Iterable[ox.QuerySolution]:
+    result = store.query(query, use_default_graph_as_union=union)
     assert isinstance(result, ox.QuerySolutions)
     return result
 
@@ -198,13 +198,14 @@ def _pick_label(labels: Sequence[tuple[str, str]]) -> str:
     return labels[0][0] if labels else ""
 
 
-def _load_entities(store: ox.Store, base: str) -> dict[str, IndexedEntity]:
+def _load_entities(store: ox.Store, base: str, union: bool) -> dict[str, IndexedEntity]:
     prefix = f"{base}id/"
     entities: dict[str, IndexedEntity] = {}
     for row in _rows(
         store,
         f'SELECT DISTINCT ?e ?c WHERE {{ ?e a ?c . FILTER(STRSTARTS(STR(?c), "{AG}")) '
         f'FILTER(STRSTARTS(STR(?e), "{prefix}")) }}',
+        union,
     ):
         iri, local = _value(row["e"]), _local(_value(row["c"]))
         if local in _AUXILIARY:
@@ -220,6 +221,7 @@ def _load_entities(store: ox.Store, base: str) -> dict[str, IndexedEntity]:
         f"<{SKOS}altLabel> <{SCHEMA_DESCRIPTION}> <{AG}wikidata> <{OWL_SAMEAS}> "
         f"<{AG}linkSource> }} "
         f'FILTER(STRSTARTS(STR(?e), "{prefix}")) }}',
+        union,
     ):
         key = _value(row["e"])[len(prefix) :]
         found = entities.get(key)
@@ -248,7 +250,7 @@ def _load_entities(store: ox.Store, base: str) -> dict[str, IndexedEntity]:
     return entities
 
 
-def _load_types(store: ox.Store, used: Iterable[str]) -> dict[str, TypeInfo]:
+def _load_types(store: ox.Store, used: Iterable[str], union: bool) -> dict[str, TypeInfo]:
     labels: dict[str, str] = {}
     comments: dict[str, str] = {}
     broader: dict[str, list[str]] = defaultdict(list)
@@ -256,6 +258,7 @@ def _load_types(store: ox.Store, used: Iterable[str]) -> dict[str, TypeInfo]:
         store,
         f"SELECT ?c ?p ?o WHERE {{ ?c ?p ?o . VALUES ?p {{ <{RDFS}label> <{RDFS}subClassOf> "
         f'<{SKOS}definition> }} FILTER(STRSTARTS(STR(?c), "{AG}")) }}',
+        union,
     ):
         cls, predicate, value = _local(_value(row["c"])), _value(row["p"]), row["o"]
         if predicate == f"{RDFS}subClassOf" and _value(value).startswith(str(AG)):
@@ -286,7 +289,7 @@ def _load_types(store: ox.Store, used: Iterable[str]) -> dict[str, TypeInfo]:
 
 
 def _load_properties(
-    store: ox.Store, base: str, entities: dict[str, IndexedEntity]
+    store: ox.Store, base: str, entities: dict[str, IndexedEntity], union: bool
 ) -> tuple[dict[str, PropertyInfo], dict[str, list[str]]]:
     prefix = f"{base}id/"
     labels: dict[str, str] = {}
@@ -295,6 +298,7 @@ def _load_properties(
         store,
         f"SELECT ?p ?k ?v WHERE {{ ?p ?k ?v . VALUES ?k {{ <{RDFS}label> <{SKOS}definition> }} "
         f'FILTER(STRSTARTS(STR(?p), "{AG}")) }}',
+        union,
     ):
         local, kind, value = _local(_value(row["p"])), _value(row["k"]), row["v"]
         language = value.language if isinstance(value, ox.Literal) else None
@@ -306,6 +310,7 @@ def _load_properties(
         store,
         f'SELECT DISTINCT ?e ?p WHERE {{ ?e ?p ?o . FILTER(STRSTARTS(STR(?p), "{AG}")) '
         f'FILTER(STRSTARTS(STR(?e), "{prefix}")) }}',
+        union,
     ):
         entity = entities.get(_value(row["e"])[len(prefix) :])
         if entity is None:
@@ -328,15 +333,19 @@ def _load_properties(
     return properties, by_type
 
 
-def build_index(store: ox.Store, base: str) -> ReconcileIndex:
-    """Build the reconciliation index of a release (its entities under ``{base}id/``)."""
-    entities = _load_entities(store, base)
+def build_index(store: ox.Store, base: str, *, union: bool = True) -> ReconcileIndex:
+    """Build the reconciliation index of a release (its entities under ``{base}id/``).
+
+    ``union``: query the union of the named graphs (releases whose default graph is not
+    materialized); False reads the default graph, which then already is their merge.
+    """
+    entities = _load_entities(store, base, union)
     counts: dict[str, int] = defaultdict(int)
     for entity in entities.values():
         for cls in entity.types:
             counts[cls] += 1
-    types = _load_types(store, counts)
-    properties, by_type = _load_properties(store, base, entities)
+    types = _load_types(store, counts, union)
+    properties, by_type = _load_properties(store, base, entities, union)
     index = ReconcileIndex(base, entities, types, properties, by_type, dict(counts))
     for key, entity in sorted(entities.items()):
         for name in entity.names or [entity.name]:

@@ -11,7 +11,6 @@ headers list every alternate with its media type. Unknown IRIs are 404 in the as
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import json
 from collections import Counter, OrderedDict
@@ -128,10 +127,18 @@ def _pick(request: Request, extension: str | None) -> Format:
     return choose(request.headers.get("accept"), PAGE_FORMATS)
 
 
-def _split_extension(state: ServeState, path: str) -> tuple[str, str | None]:
+async def _exists(state: ServeState, iri: str) -> bool:
+    """Whether the store knows the IRI (a few index seeks; an HTTP request when remote)."""
+    if state.remote:
+        known: bool = await state.in_thread(exists, state.store, iri, state.graph)
+        return known
+    return exists(state.store, iri, state.graph)
+
+
+async def _split_extension(state: ServeState, path: str) -> tuple[str, str | None]:
     """``id/person/x.ttl`` -> (``id/person/x``, ``ttl``) unless ``x.ttl`` is itself known."""
     stem, dot, ext = path.rpartition(".")
-    if dot and ext in _BY_EXT and not exists(state.store, state.base + path):
+    if dot and ext in _BY_EXT and not await _exists(state, state.base + path):
         return stem, ext
     return path, None
 
@@ -180,21 +187,21 @@ def _headers(state: ServeState, path: str, iri: str, fmt: Format) -> dict[str, s
 
 async def _serve(request: Request, path: str) -> Response:
     state = get_state(request)
-    path, extension = _split_extension(state, path.rstrip("/"))
+    path, extension = await _split_extension(state, path.rstrip("/"))
     iri = state.base + path
     try:
         fmt = _pick(request, extension)
     except NotAcceptableError:
-        if not exists(state.store, iri):
+        if not await _exists(state, iri):
             return _not_found(request, iri, None)
         raise
-    if not exists(state.store, iri):
+    if not await _exists(state, iri):
         return _not_found(request, iri, fmt)
     etag = state.etag(iri, fmt.key)
     if state.not_modified(request, etag):
         return Response(status_code=304, headers=_headers(state, path, iri, fmt))
     if path.startswith("graph/"):
-        triples = _graph_triples(state.store, iri)
+        triples = await state.in_thread(_graph_triples, state.store, iri)
         if fmt.key == "html":
             return _graph_page(request, state, path, iri, len(triples), fmt)
         return _respond_rdf(request, state, path, iri, triples, fmt)
@@ -204,11 +211,11 @@ async def _serve(request: Request, path: str) -> Response:
         cache.move_to_end((iri, fmt.key))
         return Response(hit.body, 200, _headers(state, path, iri, fmt), media_type=hit.media_type)
     # Look-ups run in a thread (pyoxigraph releases the GIL): a hub entity never blocks the loop.
-    desc = await asyncio.to_thread(describe, state.store, iri)
+    desc = await state.in_thread(describe, state.store, iri, state.graph)
     if fmt.key != "html":
         response = _respond_rdf(request, state, path, iri, list(desc.triples), fmt)
     else:
-        page = await asyncio.to_thread(entity_page, state, desc)
+        page = await state.in_thread(entity_page, state, desc)
         template = "document.html" if page["is_document"] else "entity.html"
         response = render(request, template, page, headers=_headers(state, path, iri, fmt))
     if request.method == "GET":
@@ -455,7 +462,7 @@ def _static_graph(state: ServeState, graph_iri: str, namespace: str, file: str) 
         return _graph_triples(store, graph_iri)
     triples = {
         ox.Triple(q.subject, q.predicate, q.object)
-        for q in store.quads_for_pattern(None, None, None)
+        for q in store.quads_for_pattern(None, None, None, state.graph)
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(namespace)
     }
     if triples:
@@ -469,7 +476,7 @@ def _static_graph(state: ServeState, graph_iri: str, namespace: str, file: str) 
     return []
 
 
-def _ontology_like(request: Request, which: str, extension: str | None) -> Response:
+async def _ontology_like(request: Request, which: str, extension: str | None) -> Response:
     state = get_state(request)
     if which == "ontology":
         iri, graph, ns, file = (
@@ -498,7 +505,7 @@ def _ontology_like(request: Request, which: str, extension: str | None) -> Respo
     key = f"static:{which}"
     triples = state.cache.get(key)
     if triples is None:
-        triples = _static_graph(state, graph, ns, file)
+        triples = await state.in_thread(_static_graph, state, graph, ns, file)
         state.cache[key] = triples
     if not triples:
         return _not_found(request, iri, fmt)
@@ -525,7 +532,7 @@ def _ontology_like(request: Request, which: str, extension: str | None) -> Respo
 @router.api_route("/ontology", methods=["GET", "HEAD"], include_in_schema=False)
 async def ontology(request: Request) -> Response:
     """The ontology (terms are anchors: ``/ontology#Person``)."""
-    return _ontology_like(request, "ontology", None)
+    return await _ontology_like(request, "ontology", None)
 
 
 @router.api_route("/ontology.{ext}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -533,13 +540,13 @@ async def ontology_ext(request: Request, ext: str) -> Response:
     """The ontology in the format named by the extension."""
     if ext not in _BY_EXT:
         return _not_found(request, ONTOLOGY_IRI + "." + ext, None)
-    return _ontology_like(request, "ontology", ext)
+    return await _ontology_like(request, "ontology", ext)
 
 
 @router.api_route("/shapes", methods=["GET", "HEAD"], include_in_schema=False)
 async def shapes(request: Request) -> Response:
     """The SHACL shapes."""
-    return _ontology_like(request, "shapes", None)
+    return await _ontology_like(request, "shapes", None)
 
 
 @router.api_route("/shapes.{ext}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -547,4 +554,4 @@ async def shapes_ext(request: Request, ext: str) -> Response:
     """The SHACL shapes in the format named by the extension."""
     if ext not in _BY_EXT:
         return _not_found(request, SHAPES_IRI + "." + ext, None)
-    return _ontology_like(request, "shapes", ext)
+    return await _ontology_like(request, "shapes", ext)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ async def home(request: Request) -> Response:
     etag, early = _conditional(request, state, "home")
     if early:
         return early
-    cat = await asyncio.to_thread(state.catalog)
+    cat = await state.in_thread(state.catalog)
     classes = [
         {
             "iri": c,
@@ -67,7 +67,7 @@ async def home(request: Request) -> Response:
 async def search(request: Request, q: str = "") -> Response:
     """Entities whose label or alias starts with, then contains, the text (HTML or JSON)."""
     state = get_state(request)
-    cat = await asyncio.to_thread(state.catalog)
+    cat = await state.in_thread(state.catalog)
     iris = cat.search(q, limit=100)
     results = [
         {"iri": i, "label": cat.labels.get(i) or i, "href": local_href(state.base, i) or i}
@@ -96,7 +96,7 @@ async def browse(request: Request, page: int = 1) -> Response:
     state = get_state(request)
     cls = request.query_params.get("class", "")
     iri = AG + cls[3:] if cls.startswith("ag:") else cls
-    cat = await asyncio.to_thread(state.catalog)
+    cat = await state.in_thread(state.catalog)
     members = cat.members.get(iri)
     if members is None:
         msg = f"class {cls!r}: not a class with instances in this dataset"
@@ -120,13 +120,19 @@ async def browse(request: Request, page: int = 1) -> Response:
     )
 
 
+def _dump_folder(state: ServeState) -> Path:
+    return dump_dir(state.published.release_dir, state.release_name)
+
+
 async def _checksums(state: ServeState) -> dict[str, str]:
     sums: dict[str, str] | None = state.cache.get("checksums")
     if sums is None:
-        folder = dump_dir(state.published.release_dir)
+        folder = _dump_folder(state)
         sums = {}
         for dump in DUMPS:
-            _, digest = await asyncio.to_thread(ensure_dump, state.store, folder, dump)
+            _, digest = await state.in_thread(
+                partial(ensure_dump, state.store, folder, dump, materialized=state.materialized)
+            )
             sums[dump.name] = digest
         state.cache["checksums"] = sums
     return sums
@@ -152,8 +158,15 @@ async def void(request: Request) -> Response:
     triples: list[Any] | None = state.cache.get("void")
     if triples is None:
         sums = await _checksums(state)
-        triples = await asyncio.to_thread(
-            void_triples, state.store, state.base, state.published.release, sums
+        triples = await state.in_thread(
+            partial(
+                void_triples,
+                state.store,
+                state.base,
+                state.published.release,
+                sums,
+                materialized=state.materialized,
+            )
         )
         state.cache["void"] = triples
     assert triples is not None
@@ -167,7 +180,7 @@ async def dumps(request: Request) -> Response:
     """The dump files with their sizes and SHA-256 checksums."""
     state = get_state(request)
     sums = await _checksums(state)
-    folder = dump_dir(state.published.release_dir)
+    folder = _dump_folder(state)
     files = [
         {
             "name": d.name,
@@ -199,7 +212,7 @@ async def dump_file(request: Request, name: str) -> Response:
         msg = f"/dumps/{name}: no such dump (offered: {', '.join(d.name for d in DUMPS)})"
         raise NotFoundError(msg)
     sums = await _checksums(state)
-    path: Path = dump_dir(state.published.release_dir) / dump.name
+    path: Path = _dump_folder(state) / dump.name
     headers = {**state.cache_headers(state.etag("dump", name)), "X-Checksum-SHA256": sums[name]}
     media = "application/gzip" if dump.gzip else dump.media_type
     return FileResponse(path, media_type=media, headers=headers, filename=name)
@@ -209,6 +222,14 @@ async def dump_file(request: Request, name: str) -> Response:
 async def validation(request: Request) -> Response:
     """The SHACL validation report of the published release (Turtle)."""
     state = get_state(request)
+    headers = state.cache_headers(state.etag("validation"))
+    if state.published.release_dir is None:  # remote: the report travels in the release info
+        files = state.published.release.get("files")
+        report = files.get("validation.ttl") if isinstance(files, dict) else None
+        if not isinstance(report, str):
+            msg = "validation: this release has no validation report"
+            raise NotFoundError(msg)
+        return Response(report, 200, headers, media_type="text/turtle; charset=utf-8")
     path = state.published.release_dir / "validation.ttl"
     if not path.is_file():
         msg = "validation: this release has no validation report"
@@ -222,23 +243,33 @@ async def validation(request: Request) -> Response:
 
 @router.get("/health", include_in_schema=False)
 async def health(request: Request) -> Response:
-    """Liveness and readiness: the release served and the workers alive."""
+    """Liveness and readiness: the release served, the workers alive, the query threads."""
     state = get_state(request)
     body: dict[str, Any] = {
         "status": "ok",
         "release": state.release_name,
         "triples": state.published.release.get("triples"),
+        "store": "remote" if state.remote else "embedded",
+        "default_graph": "materialized" if state.materialized else "union",
+        "warm": state.warm,
+        "threads": {
+            "size": state.threads,
+            "timed_out": state.thread_timeouts,
+            "overrunning": state.overrunning,
+        },
     }
     if state.pool is not None:
         body["workers"] = {
             "alive": state.pool.alive,
             "size": state.pool.size,
+            "max": state.pool.max_size,
+            "busy": state.pool.busy,
             "killed": state.pool.killed,
         }
         if state.pool.alive == 0:
             body["status"] = "degraded"
     try:
-        state.store.query("ASK {}")
+        await state.in_thread(state.store.query, "ASK {}")
     except OSError:
         body["status"] = "unavailable"
         return JSONResponse(body, 503, headers={"Cache-Control": "no-store"})
