@@ -71,6 +71,7 @@ def entities() -> str:
     ag:holdsPost <{b}id/post/prime-minister-of-japan> ;
     ag:tenure <{b}id/tenure/naoto-kan-pm> .
 <{b}id/tenure/naoto-kan-pm> a ag:Tenure ; ag:tenureOf <{b}id/person/naoto-kan> ;
+    rdfs:label "Naoto Kan as Prime Minister of Japan, 2010–2011"@en ;
     ag:post <{b}id/post/prime-minister-of-japan> ;
     ag:startDate "2010-06-08"^^xsd:date ; ag:endDate "2011-09-02"^^xsd:date .
 <{b}id/post/prime-minister-of-japan> a ag:Post ; rdfs:label "Prime Minister of Japan"@en ;
@@ -182,6 +183,30 @@ def _load(release: ReleaseWriter, data: bytes, fmt: ox.RdfFormat) -> None:
     release.load_file(data, fmt, BASE + "graph/load/sample")
 
 
+def build_remote_release(url: str) -> str:
+    """Write and publish the sample release to a SPARQL store at ``url``; return its id."""
+    from allygraph.store import RemoteReleaseWriter
+
+    with RemoteReleaseWriter(url, base_uri=BASE) as release:
+        release.load_file(trig().encode(), ox.RdfFormat.TRIG, BASE + "graph/load/sample")
+        total, graphs = release.count()
+        release.write_file("validation.ttl", VALIDATION)
+        return release.publish(
+            {
+                "base_uri": BASE,
+                "triples": total,
+                "graphs": graphs,
+                "documents": {"sakata-2011": "0000", "feng-2010": "0000"},
+                "conforms": True,
+            }
+        )
+
+
+VALIDATION = (
+    b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n[] a sh:ValidationReport ; sh:conforms true .\n"
+)
+
+
 def build_release(root: Path, extra: bytes | None = None) -> Path:
     """Write and publish the sample release under ``root``; return the release folder."""
     with ReleaseWriter(root) as release:
@@ -189,11 +214,7 @@ def build_release(root: Path, extra: bytes | None = None) -> Path:
         if extra:
             _load(release, extra, ox.RdfFormat.N_QUADS)
         total, graphs = release.count()
-        release.write_file(
-            "validation.ttl",
-            b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-            b"[] a sh:ValidationReport ; sh:conforms true .\n",
-        )
+        release.write_file("validation.ttl", VALIDATION)
         return release.publish(
             {
                 "base_uri": BASE,

@@ -252,11 +252,25 @@ def _graph_page(
     return render(request, "graph.html", context, headers=_headers(state, path, iri, fmt))
 
 
+def _display(state: ServeState, iri: str) -> str:
+    """How an IRI reads on a page: its label; a prefixed name; else its path under ``id/``."""
+    label = state.labels().get(iri)
+    if label:
+        return label
+    short = shorten(iri)
+    if short == iri and iri.startswith(state.base + "id/"):
+        return iri[len(state.base) + 3 :]  # "tenure/c4a5ba857002" rather than the whole IRI
+    return short
+
+
+def _reading_order(cell: dict[str, Any]) -> tuple[str, str]:
+    return (str(cell["text"]).casefold(), str(cell.get("title", "")))
+
+
 def _label_of(state: ServeState, term: Term) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
-        labels = state.labels()
         return {
-            "text": labels.get(term.value) or shorten(term.value),
+            "text": _display(state, term.value),
             "href": local_href(state.base, term.value) or term.value,
             "title": term.value,
             "kind": "iri",
@@ -316,7 +330,8 @@ def entity_page(state: ServeState, desc: Description) -> dict[str, Any]:
     properties = [
         {
             "predicate": _label_of(state, ox.NamedNode(p)),
-            "objects": [_label_of(state, v) for v in sorted(vs, key=lambda v: str(v))],
+            # Values read as their labels (posts, tenures, places): sorted as they read.
+            "objects": sorted((_label_of(state, v) for v in vs), key=_reading_order),
         }
         for p, vs in sorted(out_props.items(), key=lambda kv: labels.get(kv[0], kv[0]))
         if p not in _HIDDEN
