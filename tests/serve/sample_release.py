@@ -191,15 +191,17 @@ def build_remote_release(url: str) -> str:
         release.load_file(trig().encode(), ox.RdfFormat.TRIG, BASE + "graph/load/sample")
         total, graphs = release.count()
         release.write_file("validation.ttl", VALIDATION)
-        return release.publish(
-            {
-                "base_uri": BASE,
-                "triples": total,
-                "graphs": graphs,
-                "documents": {"sakata-2011": "0000", "feng-2010": "0000"},
-                "conforms": True,
-            }
-        )
+        return release.publish(_info(total, graphs))
+
+
+def _info(total: int, graphs: dict[str, int]) -> dict[str, object]:
+    return {
+        "base_uri": BASE,
+        "triples": total,
+        "graphs": graphs,
+        "documents": {"sakata-2011": "0000", "feng-2010": "0000"},
+        "conforms": True,
+    }
 
 
 VALIDATION = (
@@ -215,12 +217,4 @@ def build_release(root: Path, extra: bytes | None = None) -> Path:
             _load(release, extra, ox.RdfFormat.N_QUADS)
         total, graphs = release.count()
         release.write_file("validation.ttl", VALIDATION)
-        return release.publish(
-            {
-                "base_uri": BASE,
-                "triples": total,
-                "graphs": graphs,
-                "documents": {"sakata-2011": "0000", "feng-2010": "0000"},
-                "conforms": True,
-            }
-        )
+        return release.publish(_info(total, graphs))

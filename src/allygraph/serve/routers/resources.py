@@ -263,8 +263,11 @@ def _display(state: ServeState, iri: str) -> str:
     return short
 
 
-def _reading_order(cell: dict[str, Any]) -> tuple[str, str]:
-    return (str(cell["text"]).casefold(), str(cell.get("title", "")))
+def _cells(state: ServeState, values: list[Term]) -> list[dict[str, Any]]:
+    """Values as page cells, in reading order of their labels (posts, tenures, places)."""
+    cells = [_label_of(state, v) for v in values]
+    cells.sort(key=lambda c: (str(c["text"]).casefold(), str(c.get("title", ""))))
+    return cells
 
 
 def _label_of(state: ServeState, term: Term) -> dict[str, Any]:
@@ -330,8 +333,7 @@ def entity_page(state: ServeState, desc: Description) -> dict[str, Any]:
     properties = [
         {
             "predicate": _label_of(state, ox.NamedNode(p)),
-            # Values read as their labels (posts, tenures, places): sorted as they read.
-            "objects": sorted((_label_of(state, v) for v in vs), key=_reading_order),
+            "objects": _cells(state, vs),
         }
         for p, vs in sorted(out_props.items(), key=lambda kv: labels.get(kv[0], kv[0]))
         if p not in _HIDDEN
