@@ -111,6 +111,33 @@ def server(
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def entity_documents(base: str, data: Path, count: int = 200) -> dict[str, float]:
+    """Median ms of entity documents (HTML, Turtle) for distinct people, one at a time.
+
+    Each person is asked for once per format, so the page cache of the server never answers.
+    """
+    import http.client
+    from urllib.parse import urlsplit
+
+    people = json.loads((data / "constants.json").read_text())["person"][:count]
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+    out: dict[str, float] = {}
+    for name, accept in (("html", "text/html"), ("turtle", "text/turtle")):
+        times: list[float] = []
+        for iri in people:
+            path = urlsplit(iri).path
+            started = time.perf_counter()
+            conn.request("GET", path, headers={"Accept": accept, "Accept-Encoding": "identity"})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                times.append((time.perf_counter() - started) * 1000)
+        out[name] = round(statistics.median(times), 2) if times else float("nan")
+    conn.close()
+    return out
+
+
 def group_cpu(pgid: int) -> float:
     """CPU seconds (user + system) used so far by a process group, reaped children included."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -210,7 +237,15 @@ def main() -> None:
                 mixes[name].append(result)
         for name, (_, endpoint) in chosen.items():
             asks[name] = load(endpoint, args.data, 5, 1, name + " ASK{}", "ask-empty")
+        documents = (
+            entity_documents("http://127.0.0.1:8000/", args.data) if "allygraph" in chosen else {}
+        )
     print(f"load average after: {loadavg()}")
+    if documents:
+        print(
+            f"allygraph entity documents, median of 200 distinct people at c=1: "
+            f"HTML {documents['html']} ms, Turtle {documents['turtle']} ms"
+        )
     names = list(chosen)
     print(
         f"\n| server | QPS per round (mix, c={args.concurrency}) | median "

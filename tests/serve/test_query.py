@@ -111,6 +111,7 @@ def test_bounded_queries(text: str) -> None:
         "SELECT * { ?x <http://x/p>+ ?y }",
         "SELECT * { <http://x/e> <http://x/p>/<http://x/q> ?y }",
         "SELECT * { <http://x/e> ?p ?o } OFFSET 1000000",
+        "SELECT ?s { ?s ?p ?o FILTER(REGEX(STR(?o), 'x')) }",
         "SELECT * { { SELECT * { ?s ?p ?o } } }",
         "SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
     ],

@@ -403,10 +403,12 @@ class _Bounded:
     def star(self, graph_var: str | None) -> None:
         """A basic graph pattern that must be a star around constants."""
         patterns: list[tuple[_Term, _Term, _Term]] = []
+        filtered = False
         while self.peek() != ("other", "}"):
             if self.word("FILTER"):
                 self.filter()
                 self.punct(".")
+                filtered = True
                 continue
             subject = self.node(subject=True)
             while True:
@@ -427,6 +429,8 @@ class _Bounded:
         ):
             raise _NotBounded
         if len(patterns) == 1:
+            if filtered and all(kind == "var" for kind, _ in patterns[0]):
+                raise _NotBounded  # a filter over every triple of the store
             names = [v for kind, v in patterns[0] if kind == "var"]
             if graph_var is not None:
                 names.append(graph_var)
