@@ -105,7 +105,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
 
     Args:
         settings: Configuration; read from ``ALLYGRAPH_*`` variables when None.
-        workers: Query worker processes (default: two per core, at least four). ``0`` runs
+        workers: Query worker processes kept running (default: one per core, at least two;
+            more start while long queries hold them). ``0`` runs
             queries in threads, which cannot be stopped at the time limit: tests only.
 
     The store is opened and the workers are started in the app's lifespan.
