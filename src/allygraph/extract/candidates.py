@@ -44,6 +44,8 @@ class Candidate:
         label: Canonical label for a new entity (an acronym's expansion, a base's name).
         subtype: Ontology class refining the kind (Ministry, War, Newspaper, ...).
         title: A title or post written before a person's name ("Prime Minister").
+        hidden: Read for entities and claims but not a mention of its own: a description
+            ("US-ROK military exercises in the Yellow Sea") whose names are the mentions.
     """
 
     start: int
@@ -57,6 +59,7 @@ class Candidate:
     label: str | None = None
     subtype: str | None = None
     title: str | None = None
+    hidden: bool = False
 
     @property
     def length(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from allygraph.extract.candidates import SOURCE_RANK, Candidate, Role
 from allygraph.extract.document_meta import DocumentRecord, describe_document
@@ -28,11 +28,60 @@ __all__ = [
 ]
 
 # Ties between kinds of one ambiguous form ("Korea": state or peninsula) go to the first.
+# A bare "Korea" is the place (peninsula, nation) unless a longer form names a state.
 _KIND_ORDER = [
-    EntityKind.STATE, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE,
+    EntityKind.PLACE, EntityKind.STATE, EntityKind.PERSON, EntityKind.ORGANIZATION,
     EntityKind.BASE, EntityKind.TREATY, EntityKind.EVENT, EntityKind.PUBLICATION,
 ]  # fmt: skip
 _HYPOTHETICAL = re.compile(r"\b(?:a|an)\s+(?:second|new|third|future)\s+$|\banother\s+$")
+# Event names are proper names: a span that starts lower-case ("collapse of the Soviet Union",
+# "submarine incident in 1996"), holds a possessive ("North Korea's nuclear test") or a
+# lower-case word before a preposition ("US-ROK military exercises in the Yellow Sea") is a
+# description; the names inside it are mentions on their own.
+_DESCRIPTION = re.compile(r"['’]s\s|\b[a-z][\w-]*\s+(?:in|of|at|near|off|on|over|against)\s")
+_NOT_SWALLOWED = frozenset([EntityKind.STATE, EntityKind.PLACE])
+_HYPOTHETICAL_START = frozenset(["a", "an", "another", "new", "second", "third", "future"])
+
+
+def is_event_description(surface: str) -> bool:
+    """Whether an event span is a description rather than the name of an event."""
+    return surface[:1].islower() or _DESCRIPTION.search(surface) is not None
+
+
+_FUNCTION_WORDS = frozenset(["of", "the", "and", "for", "on", "in", "de", "at", "to", "&"])
+_WORD_SPLIT = re.compile(r"[\s/-]+")
+
+
+def _is_description(c: Candidate, gaz: Gazetteer) -> bool:
+    """Whether a candidate describes rather than names ("US military", "Geneva talks").
+
+    Events: see :func:`is_event_description`; an event whose last word is lower-case and
+    whose capitalized words are all state or place names ("US-ROK military exercises") is a
+    description too. Organizations: a lower-case word that is not a function word as
+    written in the text ("the ROK defense ministry", "globalresearch.ca").
+    """
+    words = [w for w in _WORD_SPLIT.split(c.text.strip()) if w]
+    if not words:
+        return False
+    if c.kind is EntityKind.ORGANIZATION:
+        return c.role == Role.NAME and any(
+            w[:1].islower() and w not in _FUNCTION_WORDS for w in words
+        )
+    if c.kind is not EntityKind.EVENT:
+        return False
+    if is_event_description(c.text):
+        return True
+    if not words[-1][:1].islower():
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    return bool(caps) and all(_names_state_or_place(w, gaz) for w in caps)
+
+
+def _names_state_or_place(word: str, gaz: Gazetteer) -> bool:
+    form = gaz.lookup(word)
+    return form is not None and all(
+        gaz.entries[k].kind in _NOT_SWALLOWED for k in form.keys if k in gaz.entries
+    )
 
 
 def parse_document_references(doc: Document) -> tuple[Reference, ...]:
@@ -77,6 +126,43 @@ def _from_gazetteer(
     return Candidate(start, end, surface, kind, None, "gazetteer", Role.AMBIGUOUS, form.keys)
 
 
+def _inside_description(
+    text: str, c: Candidate, gaz: Gazetteer, kinds: dict[str, EntityKind], depth: int = 0
+) -> list[Candidate]:
+    """The gazetteer names inside a description ("collapse of the Soviet Union").
+
+    Nothing is taken from inside a hypothetical ("a second Korean War").
+    The description itself is a gazetteer form, so the names are looked up in the span
+    without its first word and without its last word.
+    """
+    words = list(re.finditer(r"\S+", c.text))
+    if depth > 3 or len(words) < 2 or words[0].group(0).lower() in _HYPOTHETICAL_START:
+        return []
+    parts = [(words[1].start(), len(c.text)), (0, words[-2].end())]
+    inner: list[GazetteerMatch] = []
+    for lo, hi in parts:
+        for m in gaz.match(c.text[lo:hi]):
+            inner.append(GazetteerMatch(c.start + lo + m.start, c.start + lo + m.end, m.form))
+    out: list[Candidate] = []
+    for m in _longest_matches(inner):
+        found = _from_gazetteer(text, m, gaz, kinds)
+        if found is None:
+            continue
+        if _is_description(found, gaz):
+            out += _inside_description(text, found, gaz, kinds, depth + 1)
+        else:
+            out.append(found)
+    return out
+
+
+def _longest_matches(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
+    kept: list[GazetteerMatch] = []
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    return kept
+
+
 def _furniture(doc: Document) -> list[tuple[int, int]]:
     return [(z.start, z.end) for z in doc.zones if z.kind is ZoneKind.FURNITURE]
 
@@ -103,6 +189,34 @@ def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[
                 yield Candidate(
                     start, end, surface, kind, name_key(kind, display_name(surface)), "citation"
                 )
+
+
+# "Gaikou no Chikara [The Power of Diplomacy]": the bracketed English title after a romanized one.
+_TRANSLATION = re.compile(r"[\s”\"’',]*\[(?P<title>[^\[\]\n]{3,300})\]")
+
+
+def _translated_titles(text: str, cited: list[Candidate]) -> list[Candidate]:
+    """Bracketed translations of cited titles: a second mention of the same publication.
+
+    A title the citation parser ran into its translation ("Chousen hantou[China and the
+    Korean Peninsula]") is split into the two.
+    """
+    out: list[Candidate] = []
+    for c in cited:
+        if c.kind is not EntityKind.PUBLICATION:
+            continue
+        cut = c.text.find("[")
+        if cut > 0 and c.text.endswith("]"):
+            head = c.text[:cut].rstrip(" ”\"’'")
+            out.append(Candidate(c.start, c.start + len(head), head, c.kind, c.key, c.source))
+            m = _TRANSLATION.match(text, c.start + len(head))
+        else:
+            m = _TRANSLATION.match(text, c.end)
+        if m is None or not m.group("title")[:1].isupper():
+            continue
+        start, end = m.start("title"), m.end("title")
+        out.append(Candidate(start, end, text[start:end], c.kind, c.key, c.source))
+    return out
 
 
 def _acronym_uses(doc: Document, found: list[Candidate]) -> list[Candidate]:
@@ -134,8 +248,9 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     A pattern span wins over gazetteer spans it strictly contains ("Futenma Marine Corps air
     station" over "Marine Corps"); on a partial overlap the gazetteer wins.
     """
-    titles = [c for c in found if c.kind is EntityKind.PUBLICATION]
-    others = [c for c in found if c.kind is not EntityKind.PUBLICATION]
+    hidden = [c for c in found if c.hidden]
+    titles = [c for c in found if c.kind is EntityKind.PUBLICATION and not c.hidden]
+    others = [c for c in found if c.kind is not EntityKind.PUBLICATION and not c.hidden]
     trusted = [c for c in others if c.source != "pattern"]
     patterns = [c for c in others if c.source == "pattern"]
     kept = _longest(trusted)
@@ -147,6 +262,9 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         clash = [k for k in run if id(k) not in removed]
         if not clash:
             added.append(c)
+            continue
+        if c.kind is EntityKind.EVENT and any(k.kind in _NOT_SWALLOWED for k in clash):
+            hidden.append(replace(c, hidden=True))  # "US-ROK military exercises": states stay
             continue
         clash.sort(key=lambda k: k.start)
         same_span = any((k.start, k.end) == (c.start, c.end) for k in clash)
@@ -185,7 +303,14 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
                     )
                 )
     kept = [k for k in kept if id(k) not in removed] + added
-    return sorted(_longest(titles) + kept, key=lambda c: (c.start, c.end))
+    # A newspaper cited as a source is an organization ("Asahi Shimbun", "The Daily Yomiuri").
+    named = {(k.start, k.end) for k in kept if k.kind is EntityKind.ORGANIZATION}
+    titles = [
+        t for t in titles
+        if (t.start, t.end) not in named
+        and not (t.text.startswith(("The ", "the ")) and (t.start + 4, t.end) in named)
+    ]  # fmt: skip
+    return sorted(_longest(titles) + kept + _longest(hidden), key=lambda c: (c.start, c.end))
 
 
 class _SpanIndex:
@@ -231,11 +356,21 @@ def collect_candidates(
     kinds: dict[str, EntityKind] = {}
     for match in gazetteer.match(text):
         c = _from_gazetteer(text, match, gazetteer, kinds)
-        if c is not None:
-            found.append(c)
-    found += find_patterns(text)
+        if c is None:
+            continue
+        if _is_description(c, gazetteer):
+            found += [replace(c, hidden=True), *_inside_description(text, c, gazetteer, kinds)]
+            continue
+        found.append(c)
+    found += [
+        replace(c, hidden=True)
+        if c.kind is EntityKind.EVENT and _is_description(c, gazetteer)
+        else c
+        for c in find_patterns(text)
+    ]
     found += _acronym_uses(doc, found)
-    found += _reference_candidates(doc, references)
+    cited = list(_reference_candidates(doc, references))
+    found += cited + _translated_titles(text, cited)
     if record is not None:
         found += record.candidates
     mask = bytearray(len(text))

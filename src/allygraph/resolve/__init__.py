@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -158,7 +159,14 @@ class _Resolver:
         if c.kind is EntityKind.PERSON:
             return self.person_key(c)
         if c.role == Role.AMBIGUOUS:
-            return self.pick(c, c.candidates)
+            # "Korea" typed place is the peninsula, not one of the states.
+            same = [k for k in c.candidates if (e := self.gaz.entry(k)) and e.kind is c.kind]
+            key, options = self.pick(c, same or c.candidates)
+            if key is None and same and len(same) < len(c.candidates):
+                # Not named fully in the document: a place of its own, not linked.
+                name = slugify(display_name(c.text))
+                return f"{c.kind.value}/{name}-in-{self.unresolved_suffix}", tuple(same)
+            return key, options
         found = self.gazetteer_key(c)
         if found:
             return found, ()
@@ -348,6 +356,7 @@ def resolve(
         (Mention(doc.doc_id, c.start, c.end, c.text, c.kind, key, c.source) for c, key in keyed),
         key=lambda m: (m.start, m.end),
     )
+    hidden = {(c.start, c.end, c.kind) for c, _ in keyed if c.hidden}
     if record is not None:
         _add_record(resolver, record)
     _add_references(resolver, references)
@@ -361,10 +370,42 @@ def resolve(
     return Extraction(
         document=doc,
         entities=tuple(sorted(entities.values(), key=lambda e: e.key)),
-        mentions=tuple(out_mentions),
+        mentions=tuple(
+            _outermost([m for m in out_mentions if (m.start, m.end, m.kind) not in hidden])
+        ),
         claims=tuple(dict.fromkeys(claims)),
         references=tuple(references),
     )
+
+
+def _outermost(mentions: Sequence[Mention]) -> list[Mention]:
+    """Drop mentions inside a longer publication mention (the title is one mention).
+
+    Names inside a title ("Japan" in "Korea and the Japan-U.S. Alliance") still count for
+    the claims, which are read before; only the mention list follows the maximal-span rule.
+    """
+    titles = sorted(
+        (m.start, m.end) for m in mentions if m.kind is EntityKind.PUBLICATION and m.end > m.start
+    )
+    if not titles:
+        return list(mentions)
+    starts = [t[0] for t in titles]
+    reach: list[int] = []  # the furthest end of the titles starting at or before each one
+    for _, end in titles:
+        reach.append(max(end, reach[-1]) if reach else end)
+    out = []
+    for m in mentions:
+        i = bisect_right(starts, m.start) - 1
+        inside = False
+        while i >= 0 and reach[i] >= m.end:
+            t_start, t_end = titles[i]
+            if t_start <= m.start and m.end <= t_end and (t_start, t_end) != (m.start, m.end):
+                inside = True
+                break
+            i -= 1
+        if not inside:
+            out.append(m)
+    return out
 
 
 def _add_record(resolver: _Resolver, record: DocumentRecord) -> None:
