@@ -89,3 +89,17 @@ def test_bracketed_translation_is_a_second_title_mention(gaz) -> None:
     if "Gaikou no Chikara" not in titles:
         pytest.skip("the citation parser did not find this title")
     assert titles.get("The Power of Diplomacy") == titles["Gaikou no Chikara"]
+
+
+def test_dateline_places_in_capitals(gaz) -> None:
+    """ "TOKYO/SEOUL, Nov 18 -" names two places the gazetteer knows."""
+    x = extract_document(_doc("Headline\n\nTOKYO/SEOUL, Nov 18 - North Korea fired."), gaz)
+    assert {("TOKYO", "place"), ("SEOUL", "place")} <= _spans(x)
+    keys = {m.text: m.key for m in x.mentions}
+    assert keys["TOKYO"] == "place/tokyo"
+
+
+def test_capital_standing_for_government_is_a_place(gaz) -> None:
+    """ "Washington said" is a place mention even when the city is not named in full."""
+    x = extract_document(_doc("Washington said it would seek a meeting."), gaz)
+    assert ("Washington", "place") in _spans(x)

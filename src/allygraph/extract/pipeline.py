@@ -219,6 +219,34 @@ def _translated_titles(text: str, cited: list[Candidate]) -> list[Candidate]:
     return out
 
 
+# A dateline: upper-case places at the start of a line before a dash or a comma
+# ("TOKYO/SEOUL, Nov 18 -", "SEOUL - For three years").
+_DATELINE = re.compile(
+    r"(?m)^(?P<places>[A-Z][A-Z'. ]{1,30}(?:/[A-Z][A-Z'. ]{1,30})*)(?=,| [-—–] )"
+)
+
+
+def _dateline_places(text: str, gaz: Gazetteer) -> list[Candidate]:
+    """Places written in capitals in a dateline, when the gazetteer knows the place."""
+    out = []
+    for m in _DATELINE.finditer(text):
+        start = m.start()
+        for part in m.group("places").split("/"):
+            name = part.strip()
+            form = gaz.lookup(name.title()) if len(name) > 2 else None
+            if (
+                form is not None
+                and form.strength is FormStrength.PRIMARY
+                and gaz.entries[form.keys[0]].kind is EntityKind.PLACE
+            ):
+                lo = start + part.index(name)
+                out.append(
+                    Candidate(lo, lo + len(name), name, EntityKind.PLACE, form.keys[0], "gazetteer")
+                )
+            start += len(part) + 1
+    return out
+
+
 def _acronym_uses(doc: Document, found: list[Candidate]) -> list[Candidate]:
     """Later bare uses of an acronym the document defines ("... (SAREX)" then "SAREX")."""
     out = []
@@ -362,6 +390,7 @@ def collect_candidates(
             found += [replace(c, hidden=True), *_inside_description(text, c, gazetteer, kinds)]
             continue
         found.append(c)
+    found += _dateline_places(text, gazetteer)
     found += [
         replace(c, hidden=True)
         if c.kind is EntityKind.EVENT and _is_description(c, gazetteer)

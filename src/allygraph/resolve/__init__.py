@@ -162,8 +162,11 @@ class _Resolver:
             # "Korea" typed place is the peninsula, not one of the states.
             same = [k for k in c.candidates if (e := self.gaz.entry(k)) and e.kind is c.kind]
             key, options = self.pick(c, same or c.candidates)
-            if key is None and same and len(same) < len(c.candidates):
-                # Not named fully in the document: a place of its own, not linked.
+            if key is None and (
+                (same and len(same) < len(c.candidates)) or c.kind is EntityKind.PLACE
+            ):
+                # A place not named fully in the document ("Korea", "Washington" standing for
+                # the government): a mention of a place of its own, not linked.
                 name = slugify(display_name(c.text))
                 return f"{c.kind.value}/{name}-in-{self.unresolved_suffix}", tuple(same)
             return key, options
