@@ -103,3 +103,12 @@ def test_capital_standing_for_government_is_a_place(gaz) -> None:
     """ "Washington said" is a place mention even when the city is not named in full."""
     x = extract_document(_doc("Washington said it would seek a meeting."), gaz)
     assert ("Washington", "place") in _spans(x)
+
+
+def test_bare_base_name_after_the_base(gaz) -> None:
+    """ "Futenma" after "Marine Corps Air Station Futenma" is the base; "near X" is the town."""
+    text = "Marine Corps Air Station Futenma is crowded. Tokyo said Futenma would close."
+    x = extract_document(_doc(text), gaz)
+    bases = [m for m in x.mentions if m.kind.value == "base"]
+    assert [m.text for m in bases][-1] == "Futenma"
+    assert len({m.key for m in bases}) == 1

@@ -247,6 +247,52 @@ def _dateline_places(text: str, gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
+_BASE_WORDS = frozenset([
+    "Air", "Base", "Airbase", "Airfield", "Field", "Station", "Marine", "Corps", "MCAS",
+    "Naval", "Facility", "Fleet", "Activities", "NAF", "NAS", "US", "U.S.", "United",
+    "States", "Army", "Navy", "Force", "air", "base", "station", "of",
+])  # fmt: skip
+# "the city of Misawa", "near Misawa", "in Misawa": the town, not the base.
+_TOWN_BEFORE = re.compile(
+    r"(?:\b(?:city|town|village) of|\bnear|\bin|\b(?:north|south|east|west) of)\s+$"
+)
+
+
+def _bare_base_names(text: str, found: list[Candidate], mask: bytearray) -> list[Candidate]:
+    """Later bare uses of a base's own name ("Futenma" after "MCAS Futenma").
+
+    Where the gazetteer typed the bare name a place (the town of the base), the document
+    that names the base means the base.
+    """
+    names: dict[str, Candidate] = {}
+    for c in found:
+        if c.kind is EntityKind.BASE and c.key and not c.hidden:
+            rest = [w for w in c.text.split() if w not in _BASE_WORDS]
+            if len(rest) == 1 and rest[0][:1].isupper() and rest[0].isalpha():
+                names.setdefault(rest[0], c)
+    if not names:
+        return found
+    index = _SpanIndex(c for c in found if not c.hidden)
+    out = list(found)
+    for name, base in names.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            if mask.find(1, m.start(), m.end()) >= 0 or _TOWN_BEFORE.search(
+                text[max(0, m.start() - 20) : m.start()]
+            ):
+                continue
+            clash = index.overlapping(m.start(), m.end())
+            if len(clash) > 1 or (clash and (clash[0].start, clash[0].end) != m.span()):
+                continue
+            if clash and clash[0].kind is not EntityKind.PLACE:
+                continue
+            if clash:
+                out.remove(clash[0])
+            out.append(
+                Candidate(m.start(), m.end(), name, EntityKind.BASE, base.key, "coreference")
+            )
+    return sorted(out, key=lambda c: (c.start, c.end))
+
+
 def _acronym_uses(doc: Document, found: list[Candidate]) -> list[Candidate]:
     """Later bare uses of an acronym the document defines ("... (SAREX)" then "SAREX")."""
     out = []
@@ -410,7 +456,7 @@ def collect_candidates(
         if mask.find(1, c.start, c.end) < 0
         and not (c.kind is EntityKind.EVENT and _HYPOTHETICAL.search(text[max(0, c.start - 12) : c.start]))  # noqa: E501
     ]  # fmt: skip
-    return _settle(found)
+    return _bare_base_names(text, _settle(found), mask)
 
 
 @dataclass(frozen=True, slots=True)
