@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from allygraph.extract.gazetteer import load_gazetteer
-from allygraph.records import Document, DocumentMeta, Note
+from allygraph.records import Document, DocumentMeta, Note, Zone, ZoneKind
 from allygraph.resolve import extract_document
 
 GAZETTEER = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
@@ -112,3 +112,14 @@ def test_bare_base_name_after_the_base(gaz) -> None:
     bases = [m for m in x.mentions if m.kind.value == "base"]
     assert [m.text for m in bases][-1] == "Futenma"
     assert len({m.key for m in bases}) == 1
+
+
+def test_title_line_of_a_published_work_is_one_publication_mention(gaz) -> None:
+    """The sidecar's title on the title line is a publication mention with no states inside."""
+    title = "North Korea: A convenient threat for US-Japan alliance"
+    text = f"{title}\n\nDuring the exercises Japan spoke."
+    meta = DocumentMeta(title=title, authors=("Feng Zhaokui",), date="2010")
+    zones = (Zone(ZoneKind.TITLE, 0, len(title)), Zone(ZoneKind.BODY, len(title) + 2, len(text)))
+    x = extract_document(Document("t", "t.txt", text, "0", meta, zones, ()), gaz)
+    inside = [m for m in x.mentions if m.end <= len(title)]
+    assert [(m.text, m.kind.value) for m in inside] == [(title, "publication")]

@@ -146,6 +146,17 @@ def describe_document(doc: Document, gazetteer: Gazetteer) -> DocumentRecord:
         key = name(EntityKind.ORGANIZATION, names[0], "publisher", None, "Publisher")
         for other in names[1:]:
             _mentions(doc, record, spans, other, EntityKind.ORGANIZATION, key, None, "")
+    if meta.title and (meta.authors or meta.publisher or meta.genre):
+        # The title line of a published work (a sidecar that describes it, not a title taken
+        # from the first line) names the work (guidelines, rule 9): one mention, keyed like a
+        # citation of the work, so other documents citing it meet the same key.
+        tkey = container_key(meta.title)
+        subtype = "Chapter" if "chapter" in (meta.genre or "").lower() else None
+        record.named.setdefault(tkey, (EntityKind.PUBLICATION, meta.title, subtype))
+        for lo, hi in _find(doc, _zone_spans(doc, {ZoneKind.TITLE, ZoneKind.METADATA}), meta.title):
+            record.candidates.append(
+                Candidate(lo, hi, doc.text[lo:hi], EntityKind.PUBLICATION, tkey, "metadata")
+            )
     if meta.container_title:
         container = meta.container_title
         record.container_key = ckey = container_key(container)
