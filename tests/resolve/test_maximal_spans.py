@@ -123,3 +123,15 @@ def test_title_line_of_a_published_work_is_one_publication_mention(gaz) -> None:
     x = extract_document(Document("t", "t.txt", text, "0", meta, zones, ()), gaz)
     inside = [m for m in x.mentions if m.end <= len(title)]
     assert [(m.text, m.kind.value) for m in inside] == [(title, "publication")]
+
+
+def test_capitalized_treaty_short_form_is_the_nearest_treaty(gaz) -> None:
+    """ "the Treaty" after a named treaty is a mention of it; "the Treaty of X" is not."""
+    text = (
+        "The Sino-North Korea Friendship Treaty of 1961 was kept. China would not delete "
+        "the clause in the Treaty. Nothing changed."
+    )
+    x = extract_document(_doc(text), gaz)
+    treaties = [m for m in x.mentions if m.kind.value == "treaty"]
+    assert [m.text for m in treaties][-1] == "Treaty"
+    assert len({m.key for m in treaties}) == 1

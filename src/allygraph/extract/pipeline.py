@@ -293,6 +293,36 @@ def _bare_base_names(text: str, found: list[Candidate], mask: bytearray) -> list
     return sorted(out, key=lambda c: (c.start, c.end))
 
 
+# "the Treaty", "The Roadmap": a capitalized head alone (not "the Treaty of ...").
+_SHORT_TREATY = re.compile(
+    r"(?<![\w-])[Tt]he (?P<head>Treaty|Agreement|Guidelines|Roadmap|Framework|Accord|Arrangement"
+    r"|Declaration|Communiqu[ée])(?![\w-])(?! (?:of|on|for|between|[A-Z\d]))"
+)
+
+
+def _treaty_short_forms(text: str, found: list[Candidate], mask: bytearray) -> list[Candidate]:
+    """Capitalized short forms of the nearest treaty named before ("the Treaty").
+
+    Guidelines rule 6: "the Treaty" after "Sino-North Korea Friendship Treaty of 1961" is a
+    mention of that treaty. Nothing when no earlier treaty has the word.
+    """
+    treaties = [c for c in found if c.kind is EntityKind.TREATY and c.key and not c.hidden]
+    if not treaties:
+        return found
+    index = _SpanIndex(c for c in found if not c.hidden)
+    out = list(found)
+    for m in _SHORT_TREATY.finditer(text):
+        start, end = m.span("head")
+        if mask.find(1, start, end) >= 0 or index.overlapping(start, end):
+            continue
+        head = m.group("head")
+        before = [c for c in treaties if c.end <= start and head in c.text.split()]
+        if before:
+            ref = max(before, key=lambda c: c.end)
+            out.append(Candidate(start, end, head, EntityKind.TREATY, ref.key, "coreference"))
+    return sorted(out, key=lambda c: (c.start, c.end))
+
+
 def _acronym_uses(doc: Document, found: list[Candidate]) -> list[Candidate]:
     """Later bare uses of an acronym the document defines ("... (SAREX)" then "SAREX")."""
     out = []
@@ -456,7 +486,7 @@ def collect_candidates(
         if mask.find(1, c.start, c.end) < 0
         and not (c.kind is EntityKind.EVENT and _HYPOTHETICAL.search(text[max(0, c.start - 12) : c.start]))  # noqa: E501
     ]  # fmt: skip
-    return _bare_base_names(text, _settle(found), mask)
+    return _treaty_short_forms(text, _bare_base_names(text, _settle(found), mask), mask)
 
 
 @dataclass(frozen=True, slots=True)
