@@ -101,7 +101,7 @@ def test_anchored_prefix_search_starts_late_with_the_same_result(anchored: pt._A
         (pt._EVENT_LOWER,
          rf"(?:\b(?:the|a|an|The|A|An)\s+|['’]s\s+)(?P<mods>(?:(?:{pt._CAP}|\d{{4}}|"
          rf"{pt._EVENT_ADJ})\s){{1,4}})(?P<head>exercises|exercise|incident|crisis|talks|summit"
-         r"|war|test|drills|drill)\b"),
+         r"|war|test|drills|drill|protests)\b"),
         (pt._ACR_FIRST, rf"\b(?P<acr>[A-Z][A-Z&]+[A-Z])\s\((?:the |The )?"
          rf"(?P<long>{pt._CAP}(?:\s(?:{pt._LINK}|{pt._CAP}))+)\)"),
     ],

@@ -139,3 +139,11 @@ def test_unknown_expansion_heads_are_skipped() -> None:
     """An expansion with no telling head noun ("... Study") yields nothing."""
     assert kind_of_name("Western Pacific Missile Defense Architecture Study") is None
     assert list(find_acronyms("the exclusive economic zone (EEZ) in the area")) == []
+
+
+def test_named_protests_are_events() -> None:
+    """ "the Anpo protests of 1960" is an event; "the recent protests" is not."""
+    from allygraph.extract.patterns import find_events
+
+    assert [c.text for c in find_events("shaken by the Anpo protests of 1960")] == ["Anpo protests"]
+    assert list(find_events("shaken by the recent protests")) == []

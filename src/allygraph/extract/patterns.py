@@ -187,6 +187,7 @@ EVENT_HEADS: dict[str, str | None] = {
     "Conference": "Talks", "Negotiations": "Talks", "Uprising": "Crisis",
     "Revolution": "Crisis", "Invasion": "War", "Attack": "Incident", "Attacks": "Incident",
     "Bombing": "Incident", "Olympics": None, "Games": None, "Test": "Incident",
+    "Protests": "Crisis", "Protest": "Crisis",
 }  # fmt: skip
 # Heads of an acronym's expansion and the kind they make it.
 ACRONYM_HEADS: dict[str, EntityKind] = {
@@ -765,7 +766,7 @@ _EVENT_ADJ = (
 _EVENT_LOWER = re.compile(
     r"(?:t(?<!\wt)he\s+|a(?<!\wa)n?\s+|T(?<!\wT)he\s+|A(?<!\wA)n?\s+|'s\s+|’s\s+)"
     rf"(?P<mods>(?:(?:{_CAP}|\d{{4}}|{_EVENT_ADJ})\s)"
-    r"{1,4})(?P<head>exercises|exercise|incident|crisis|talks|summit|war|test|drills|drill)\b"
+    r"{1,4})(?P<head>exercises|exercise|incident|crisis|talks|summit|war|test|drills|drill|protests)\b"
 )
 _MOD_WORD = re.compile(r"[\w.’'-]+")
 # "X War" needs a telling modifier: a demonym, an ordinal, a year, "Cold", "Gulf", ...
