@@ -9,7 +9,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from allygraph.errors import StoreError
+from allygraph.errors import QueryTimeoutError, StoreError
 from allygraph.store import (
     RemotePublished,
     RemoteReleaseWriter,
@@ -250,9 +250,9 @@ def test_server_down_is_a_clear_error_after_retries() -> None:
 
 
 def test_slow_server_is_a_clear_error(server: FakeServer) -> None:
-    """A timeout says how long was waited, and is not retried."""
+    """A query the server takes but does not answer in time is a query timeout, not retried."""
     server.fail = lambda r: httpx.ReadTimeout("timed out", request=r)
-    with pytest.raises(StoreError, match=r"did not answer within 30 s"):
+    with pytest.raises(QueryTimeoutError, match=r"did not answer within 30 s"):
         _store(server).query("ASK {}")
     assert len(server.requests) == 1
 

@@ -215,6 +215,8 @@ def execute(
         return {"ok": False, "error": "row-cap", "message": str(cap)}, b""
     except DeadlineExceeded:
         return {"ok": False, "error": "timeout", "message": "deadline"}, b""
+    except TimeoutError as err:  # a remote store ran out of time (before OSError: a subclass)
+        return {"ok": False, "error": "timeout", "message": str(err)}, b""
     except OSError as err:
         return {"ok": False, "error": "store", "message": str(err)}, b""
     except (ValueError, TypeError, RuntimeError) as err:

@@ -50,7 +50,7 @@ from typing import IO, Any, Literal
 import httpx
 import pyoxigraph as ox
 
-from allygraph.errors import StoreError
+from allygraph.errors import QueryTimeoutError, StoreError
 
 __all__ = [
     "RELEASE_INFO",
@@ -212,6 +212,9 @@ class RemoteStore:
                 response = self._client.post(url, **kwargs)
             except httpx.TimeoutException as err:
                 msg = f"{url}: {what}: the SPARQL store did not answer within {self.timeout:g} s"
+                if read and isinstance(err, httpx.ReadTimeout):
+                    # The server took the query but ran out of time on it: a query timeout.
+                    raise QueryTimeoutError(msg) from err
                 raise StoreError(msg + _unknown(read)) from err
             except httpx.ConnectError as err:
                 if not last:
