@@ -65,20 +65,24 @@ _STOP = frozenset(
         "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Several",
     }
 )  # fmt: skip
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""English month names in calendar order (dates in relations, capitalized words here)."""
 _MONTHS = frozenset(
     [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+        *MONTH_NAMES,
         "Jan",
         "Feb",
         "Mar",

@@ -21,26 +21,13 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from allygraph.extract.gazetteer import Gazetteer
+from allygraph.extract.patterns import MONTH_NAMES
 from allygraph.extract.sentences import split_sentences
 from allygraph.records import Claim, Document, Entity, EntityKind, Mention, ZoneKind
 
 __all__ = ["find_claims", "parse_date"]
 
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH = "|".join(_MONTH_NAMES)
+_MONTH = "|".join(MONTH_NAMES)
 _DATE = re.compile(
     rf"(?:(?P<month>{_MONTH})\s+(?:(?P<day>\d{{1,2}}),?\s+)?)?(?P<year>(?:1[89]|20)\d\d)\b"
 )
@@ -122,7 +109,7 @@ def parse_date(text: str) -> str | None:
     year = match.group("year")
     if not match.group("month"):
         return year
-    month = _MONTH_NAMES.index(match.group("month")) + 1
+    month = MONTH_NAMES.index(match.group("month")) + 1
     if match.group("day"):
         return f"{year}-{month:02d}-{int(match.group('day')):02d}"
     return f"{year}-{month:02d}"
