@@ -340,8 +340,8 @@ def extract_files(
 def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
     """Publish RDF files the user brings, each into a graph of its own (``allygraph load``).
 
-    Triples go to ``{base}graph/load/{file-stem}``; quads keep their graph. The files are
-    parsed completely before anything is published.
+    Triples go to ``{base}graph/load/{file-stem}``; quads keep their graph. A file that
+    does not parse leaves the published graph as it was.
 
     Raises:
         InputSyntaxError: A file does not parse (with its line and column).
@@ -352,7 +352,7 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
 
     started = dt.datetime.now(dt.UTC)
     minter = Minter(settings.base_uri)
-    parsed: list[tuple[Path, bytes, ox.RdfFormat, str]] = []
+    files: list[tuple[Path, ox.RdfFormat, str]] = []
     for path in paths:
         if not path.is_file():
             raise CorpusError(f"{path}: file does not exist", filename=str(path))
@@ -360,20 +360,19 @@ def load_rdf_files(settings: Settings, paths: list[Path]) -> BuildResult:
             fmt = RdfFormat.from_name(path.suffix or "?")
         except ValueError as err:
             raise CorpusError(f"{path}: {err}", filename=str(path)) from None
-        oxfmt = _OX_FORMATS[fmt.key]
-        data = path.read_bytes()
-        try:
-            for _ in ox.parse(data, format=oxfmt, base_iri=path.resolve().as_uri()):
-                pass
-        except SyntaxError as err:
-            line, column = _syntax_position(err)
-            raise InputSyntaxError(
-                str(getattr(err, "msg", err)), filename=str(path), lineno=line, offset=column
-            ) from None
-        parsed.append((path, data, oxfmt, str(minter.graph("load/" + slugify(path.stem)))))
+        graph = str(minter.graph("load/" + slugify(path.stem)))
+        files.append((path, _OX_FORMATS[fmt.key], graph))
+    # The files are parsed while they load into a release nobody reads yet: a syntax error
+    # abandons that release, so nothing of any file is published.
     with open_writer(settings.store, incremental=True, base_uri=settings.base_uri) as release:
-        for path, data, oxfmt, graph in parsed:
-            release.load_file(data, oxfmt, graph, base_iri=path.resolve().as_uri())
+        for path, oxfmt, graph in files:
+            try:
+                release.load_file(path, oxfmt, graph, base_iri=path.resolve().as_uri())
+            except SyntaxError as err:
+                line, column = _syntax_position(err)
+                raise InputSyntaxError(
+                    str(getattr(err, "msg", err)), filename=str(path), lineno=line, offset=column
+                ) from None
         total, per_graph = release.count()
         info = dict(release.previous_info)
         info.pop("name", None)

@@ -139,3 +139,44 @@ def test_load_file_replaces_its_graph_and_feeds_the_default(tmp_path: Path) -> N
     assert _default(store) == {"two", "q"}
     named = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     assert named == {graph, "http://example.org/g"}
+
+
+def test_load_file_from_a_path_keeps_blank_nodes_and_graphs(tmp_path: Path) -> None:
+    """A path loads like its bytes: same named graphs, same default graph, blank nodes kept."""
+    source = tmp_path / "data.nq"
+    source.write_bytes(
+        b'_:x <http://example.org/p> "b" <http://example.org/g1> .\n'
+        b"_:x <http://example.org/q> <http://example.org/o> <http://example.org/g2> .\n"
+        b'<http://example.org/s> <http://example.org/p> "shared" <http://example.org/g1> .\n'
+        b'<http://example.org/s> <http://example.org/p> "shared" <http://example.org/g2> .\n'
+    )
+    seen = []
+    for name, src in (("bytes", source.read_bytes()), ("path", source)):
+        with ReleaseWriter(tmp_path / name) as release:
+            release.load_file(src, ox.RdfFormat.N_QUADS, "http://example.org/graph/load/data")
+            release.publish({})
+        store = open_published(tmp_path / name).store
+        rows = store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?b . ?s ?q ?o }"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        seen.append((_default(store), [int(r["n"].value) for r in rows], len(store)))
+    assert seen[0] == seen[1]
+    assert seen[0][0] == {"b", "shared"}  # the shared triple once in the default graph
+    assert seen[0][1] == [3]  # _:x is one node across both graphs and the default graph
+
+
+def test_load_file_error_midway_publishes_nothing(tmp_path: Path) -> None:
+    """A syntax error deep in a big file raises it with its line; the release is untouched."""
+    first = _publish(tmp_path)
+    source = tmp_path / "big.nt"
+    good = b'<http://example.org/s> <http://example.org/p> "%d" .\n'
+    source.write_bytes(b"".join(good % i for i in range(5000)) + b"<broken\n")
+    with (
+        pytest.raises(SyntaxError) as caught,
+        ReleaseWriter(tmp_path, incremental=True) as release,
+    ):
+        release.load_file(source, ox.RdfFormat.N_TRIPLES, "http://example.org/graph/load/big")
+    assert "5001" in str(caught.value) or caught.value.lineno == 5001
+    assert current_release(tmp_path) == first
+    assert _default(open_published(tmp_path).store) == {"one"}

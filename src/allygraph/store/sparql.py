@@ -44,6 +44,7 @@ import re
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal
 
@@ -736,20 +737,30 @@ class RemoteReleaseWriter:
             self.store.update(" ;\n".join(ops), what="load")
 
     def load_file(
-        self, data: bytes, fmt: ox.RdfFormat, graph: str, *, base_iri: str | None = None
+        self,
+        source: bytes | Path,
+        fmt: ox.RdfFormat,
+        graph: str,
+        *,
+        base_iri: str | None = None,
     ) -> None:
         """Replace ``graph`` by a file's triples; quads replace the graphs they name.
 
+        ``source`` is the file's content or its path. The file is parsed completely before
+        anything is sent.
+
         Raises:
-            StoreError: The data does not parse or cannot be written.
+            SyntaxError: The file does not parse (pyoxigraph's error, with its position).
+            StoreError: The data cannot be written.
         """
+        data = source.read_bytes() if isinstance(source, Path) else source
         groups: dict[str, list[ox.Triple]] = {}
         try:
             for quad in ox.parse(data, format=fmt, base_iri=base_iri):
                 name = quad.graph_name
                 key = name.value if isinstance(name, ox.NamedNode) else graph
                 groups.setdefault(key, []).append(quad.triple)
-        except (SyntaxError, ValueError) as err:
+        except ValueError as err:
             msg = f"{graph}: cannot write the graph ({err})"
             raise StoreError(msg) from err
         for key, triples in groups.items():
