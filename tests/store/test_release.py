@@ -180,3 +180,37 @@ def test_load_file_error_midway_publishes_nothing(tmp_path: Path) -> None:
     assert "5001" in str(caught.value) or caught.value.lineno == 5001
     assert current_release(tmp_path) == first
     assert _default(open_published(tmp_path).store) == {"one"}
+
+
+def test_batched_graphs_are_written_before_count_and_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphs held back in a batch count, replace earlier versions and prune the default."""
+    import allygraph.store.release as release_module
+
+    monkeypatch.setattr(release_module, "BATCH_BYTES", 200)  # a flush every few graphs
+    line = b'<http://example.org/s> <http://example.org/p> "%s" .\n'
+    _publish(tmp_path, line % b"old")
+    with ReleaseWriter(tmp_path, incremental=True) as release:
+        for i in range(10):
+            release.replace_graph(f"{G1}{i}", line % str(i).encode() + line % b"shared")
+        release.replace_graph(G1, line % b"new")  # replaces "old" of the published release
+        release.replace_graph(f"{G1}3", line % b"three")  # replaces a graph of this batch
+        total, per_graph = release.count()
+        release.publish({})
+    assert per_graph[G1] == 1
+    assert per_graph[f"{G1}3"] == 1
+    assert total == 1 + 1 + 9 * 2
+    expected = {str(i) for i in range(10) if i != 3} | {"shared", "new", "three"}
+    assert _default(open_published(tmp_path).store) == expected
+
+
+def test_a_bad_graph_in_a_batch_is_named(tmp_path: Path) -> None:
+    """Data that looks like N-Triples but does not parse fails its batch, naming its graph."""
+    first = _publish(tmp_path)
+    with ReleaseWriter(tmp_path, incremental=True) as release:
+        release.replace_graph(G1 + "1", TRIPLE)
+        release.replace_graph(G1 + "2", b'<http://example.org/s> <p> "x" .\n')  # relative IRI
+        with pytest.raises(StoreError, match=rf"^{G1}2: cannot write the graph"):
+            release.publish({})
+    assert current_release(tmp_path) == first

@@ -155,13 +155,15 @@ class ReleaseWriter:
 
     def __enter__(self) -> ReleaseWriter:
         self._removed: set[ox.Triple] = set()  # may leave the default graph at publish
+        self._pending: dict[str, bytes] = {}  # graphs replace_graph holds back (flush)
+        self._pending_bytes = 0
         try:
             self.folder.mkdir(parents=True, exist_ok=False)
             copy = self.incremental and self.previous is not None
             if copy:
                 assert self.previous is not None
                 ox.Store.read_only(str(self.previous / "db")).backup(str(self.folder / "db"))
-            self.store = ox.Store(str(self.folder / "db"))
+            self._db = ox.Store(str(self.folder / "db"))
             if copy and self.previous_info.get("default_graph") != "materialized":
                 self._materialize_all()  # a release from before the default graph was kept
         except OSError as err:
@@ -170,19 +172,26 @@ class ReleaseWriter:
             raise StoreError(msg) from err
         return self
 
+    @property
+    def store(self) -> ox.Store:
+        """The database of the release being written, with every graph handed over written."""
+        self.flush()
+        return self._db
+
     def _materialize_all(self) -> None:
-        self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self._db.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def _graph_triples(self, node: ox.NamedNode) -> set[ox.Triple]:
-        return {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+        return {q.triple for q in self._db.quads_for_pattern(None, None, None, node)}
 
     def _added(self, triples: Iterable[ox.Triple]) -> None:
         """Copy triples a named graph gained into the default graph."""
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        self._db.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
     def clear(self) -> None:
         """Empty the release being written (every graph, the default graph too)."""
-        self.store.clear()
+        self._pending, self._pending_bytes = {}, 0
+        self._db.clear()
         self._removed.clear()
 
     def __exit__(
@@ -193,32 +202,84 @@ class ReleaseWriter:
     ) -> None:
         if not self.published:
             with contextlib.suppress(AttributeError):
-                del self.store
+                del self._db
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def graphs(self) -> set[str]:
         """IRIs of the named graphs in the release being written."""
-        return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+        self.flush()
+        return {g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat | None = None) -> None:
         """Replace one named graph by the triples in ``data`` (N-Triples unless ``fmt``).
 
+        N-Triples as serializers write it (one statement a line) is written in batches (see
+        :meth:`flush`): a build hands over one document graph at a time, and writing each
+        with its own transaction cost more than extracting it. Everything is written before
+        the release is counted or published. Other data is parsed and written at once.
+
         Raises:
-            StoreError: The data does not parse or cannot be written.
+            StoreError: The data does not parse (at once, or when its batch is written) or
+                cannot be written.
         """
-        node = ox.NamedNode(graph)
+        if fmt not in (None, _NT) or not _plain_ntriples(data):
+            try:
+                parsed = ox.parse(data, format=fmt or _NT)
+                plain = ox.serialize((q.triple for q in parsed), format=_NT) or b""
+            except (SyntaxError, ValueError) as err:
+                msg = f"{graph}: cannot write the graph ({err})"
+                raise StoreError(msg) from err
+            self.flush()
+            self._write_batch({graph: plain})
+            return
+        self._pending.pop(graph, None)
+        self._pending[graph] = data
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the graphs :meth:`replace_graph` holds back.
+
+        Raises:
+            StoreError: A graph does not parse or the store cannot be written.
+        """
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        if pending:
+            self._write_batch(pending)
+
+    def _write_batch(self, batch: dict[str, bytes]) -> None:
+        """Replace the graphs of ``batch`` with two bulk loads: named graphs, default graph."""
+        old: dict[str, set[ox.Triple]] = {}
+        for graph in batch:
+            node = ox.NamedNode(graph)
+            if self._db.contains_named_graph(node):
+                old[graph] = self._graph_triples(node)
+                self._db.remove_graph(node)
         try:
-            old: set[ox.Triple] = set()
-            if self.store.contains_named_graph(node):
-                old = self._graph_triples(node)
-                self.store.remove_graph(node)
-            self.store.load(data, format=fmt or ox.RdfFormat.N_TRIPLES, to_graph=node)
-            new = self._graph_triples(node)
+            if all(_plain_ntriples(data) for data in batch.values()):
+                # Each line of plain N-Triples ends with " .\n" (a raw line break cannot occur
+                # in a term), so naming the graph before it makes N-Quads, parsed in Rust.
+                quads = b"".join(
+                    data.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
+                    for graph, data in batch.items()
+                )
+                self._db.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+                self._db.bulk_load(b"".join(batch.values()), format=_NT, to_graph=ox.DefaultGraph())
+            else:
+                for graph, data in batch.items():
+                    parsed = [q.triple for q in ox.parse(data, format=_NT)]
+                    node = ox.NamedNode(graph)
+                    self._db.bulk_extend(
+                        ox.Quad(t.subject, t.predicate, t.object, node) for t in parsed
+                    )
+                    self._added(parsed)
         except (OSError, SyntaxError, ValueError) as err:
-            msg = f"{graph}: cannot write the graph ({err})"
+            culprit = _first_unparsable(batch) or ", ".join(batch)
+            msg = f"{culprit}: cannot write the graph ({err})"
             raise StoreError(msg) from err
-        self._added(new - old)
-        self._removed |= old - new
+        for graph, triples in old.items():
+            self._removed |= triples - self._graph_triples(ox.NamedNode(graph))
 
     def load_file(
         self,
@@ -248,7 +309,7 @@ class ReleaseWriter:
             {"path": str(source)} if isinstance(source, Path) else {"input": source}
         )
         graphs = {target.value}
-        others = {g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)} - {target}
+        others = {g for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)} - {target}
         if others and fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
             graphs |= {
                 q.graph_name.value
@@ -260,7 +321,7 @@ class ReleaseWriter:
 
         def copy_to_default() -> None:
             try:
-                self.store.bulk_extend(
+                self._db.bulk_extend(
                     ox.Quad(q.subject, q.predicate, q.object)
                     for q in ox.parse(**where, format=fmt, base_iri=base_iri)
                 )
@@ -270,7 +331,7 @@ class ReleaseWriter:
         copier = threading.Thread(target=copy_to_default, name="allygraph-default-graph")
         copier.start()
         try:
-            self.store.bulk_load(**where, format=fmt, base_iri=base_iri, to_graph=target)
+            self._db.bulk_load(**where, format=fmt, base_iri=base_iri, to_graph=target)
         finally:
             copier.join()
         if failures:
@@ -278,11 +339,12 @@ class ReleaseWriter:
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs from the release being written."""
+        self.flush()
         for graph in graphs:
             node = ox.NamedNode(graph)
-            if self.store.contains_named_graph(node):
+            if self._db.contains_named_graph(node):
                 self._removed |= self._graph_triples(node)
-                self.store.remove_graph(node)
+                self._db.remove_graph(node)
 
     def _prune_default(self) -> None:
         """Remove from the default graph the triples no named graph holds any more."""
@@ -290,19 +352,18 @@ class ReleaseWriter:
         for triple in self._removed:
             held = any(
                 not isinstance(q.graph_name, ox.DefaultGraph)
-                for q in self.store.quads_for_pattern(
-                    triple.subject, triple.predicate, triple.object
-                )
+                for q in self._db.quads_for_pattern(triple.subject, triple.predicate, triple.object)
             )
             if not held:
-                self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
+                self._db.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
         self._removed.clear()
 
     def count(self) -> tuple[int, dict[str, int]]:
         """Return the number of quads and the number of triples per named graph."""
+        self.flush()
         per_graph: dict[str, int] = {}
         total = 0
-        rows = self.store.query(
+        rows = self._db.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
         assert isinstance(rows, ox.QuerySolutions)
@@ -325,8 +386,9 @@ class ReleaseWriter:
 
         ``info`` is stored as ``release.json`` together with the release name and time.
         """
+        self.flush()
         self._prune_default()
-        self.store.flush()
+        self._db.flush()
         info = {
             **info,
             "name": self.name,
@@ -334,7 +396,7 @@ class ReleaseWriter:
             "default_graph": "materialized",
         }
         self.write_file("release.json", json.dumps(info, indent=2, sort_keys=True).encode())
-        del self.store  # close the database before readers open it
+        del self._db  # close the database before readers open it
         pointer = self.root / "CURRENT"
         tmp = self.root / f".CURRENT.{self.name}.tmp"
         with open(tmp, "w", encoding="utf-8") as handle:
@@ -353,3 +415,25 @@ def _prune(root: Path, *, keep: str) -> None:
     for old in releases[:-KEEP_RELEASES]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
+
+
+_NT = ox.RdfFormat.N_TRIPLES
+
+BATCH_BYTES = 16 << 20
+"""How much N-Triples :meth:`ReleaseWriter.replace_graph` holds back before writing."""
+
+
+def _plain_ntriples(data: bytes) -> bool:
+    """Whether every line of ``data`` ends with a space, a full stop and a line break."""
+    return data.endswith(b" .\n") and data.count(b"\n") == data.count(b" .\n")
+
+
+def _first_unparsable(batch: dict[str, bytes]) -> str | None:
+    """The first graph of ``batch`` whose data does not parse as N-Triples."""
+    for graph, data in batch.items():
+        try:
+            for _ in ox.parse(data, format=_NT):
+                pass
+        except SyntaxError:
+            return graph
+    return None
