@@ -141,6 +141,7 @@ def measure_size(size: int, work: Path, seconds: float, concurrency: int) -> dic
             str(size),
             "--out",
             str(data),
+            "--no-union",
         ]
     )
     nq = data / "data.nq"
@@ -199,12 +200,12 @@ def measure_size(size: int, work: Path, seconds: float, concurrency: int) -> dic
     return row
 
 
-def measure_builds(docs: int, work: Path) -> dict:
+def measure_builds(docs: int, work: Path, kinds: tuple[str, ...] = ("embedded", "remote")) -> dict:
     from build_speed import make_corpus
 
     corpus = make_corpus(work / "corpus", docs)
     out: dict = {"documents": docs}
-    for kind in ("embedded", "remote"):
+    for kind in kinds:
         for jobs in (1, 2):
             loc = work / f"build-{kind}-{jobs}"
             if kind == "embedded":
@@ -256,12 +257,15 @@ def measure_builds(docs: int, work: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--docs", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--out", type=Path, default=REPO / "docs/benchmarks/scale.json")
     parser.add_argument("--skip-builds", action="store_true")
+    parser.add_argument(
+        "--build-kinds", nargs="+", choices=["embedded", "remote"], default=["embedded", "remote"]
+    )
     args = parser.parse_args()
     result: dict = {
         "machine": {
@@ -283,7 +287,7 @@ def main() -> None:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(result, indent=2) + "\n")
         if not args.skip_builds:
-            result["builds"] = measure_builds(args.docs, work)
+            result["builds"] = measure_builds(args.docs, work, tuple(args.build_kinds))
             print(json.dumps(result["builds"]), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

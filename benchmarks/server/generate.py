@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -327,16 +328,20 @@ def document(world: World, rng: random.Random, index: int) -> list[ox.Quad]:
     return quads
 
 
-def generate(target: int, seed: int = 20240601) -> tuple[World, list[ox.Quad]]:
-    """Entities and document graphs until about ``target`` quads."""
+def documents(target: int, seed: int = 20240601) -> tuple[World, Iterator[list[ox.Quad]]]:
+    """The entities, and the document graphs one by one until about ``target`` quads."""
     rng = random.Random(seed)
     world = World(rng, target)
-    quads: list[ox.Quad] = []
-    index = 0
-    while len(quads) < target:
-        quads += document(world, rng, index)
-        index += 1
-    return world, quads
+
+    def each() -> Iterator[list[ox.Quad]]:
+        count = index = 0
+        while count < target:
+            quads = document(world, rng, index)
+            count += len(quads)
+            index += 1
+            yield quads
+
+    return world, each()
 
 
 def main() -> None:
@@ -344,38 +349,49 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    world, quads = generate(args.triples, args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
-    nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    (args.out / "data.nq").write_bytes(nq)
-    union = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    (args.out / "data.nt").write_bytes(
-        ox.serialize(list(union), format=ox.RdfFormat.N_TRIPLES) or b""
+    parser.add_argument(
+        "--no-union", action="store_true", help="skip data.nt (it holds every triple in memory)"
     )
+    args = parser.parse_args()
+    world, docs = documents(args.triples, args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    nq_path = args.out / "data.nq"
+    union: dict[bytes, None] = {}
+    graphs: list[str] = []
+    total = 0
+    # Streamed a document at a time, so 10M quads fit in memory.
+    with nq_path.open("wb") as nq:
+        for quads in docs:
+            total += len(quads)
+            graphs.append(quads[0].graph_name.value)
+            chunk = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+            nq.write(chunk)
+            if not args.no_union:
+                triples = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+                union.update(dict.fromkeys((triples or b"").splitlines(keepends=True)))
+    if not args.no_union:
+        (args.out / "data.nt").write_bytes(b"".join(union))
     store = args.out / "store"
     with ReleaseWriter(store) as release:
         # The writer's loader also fills the default graph with the merge of the graphs.
-        release.load_file(nq, ox.RdfFormat.N_QUADS, BASE + "graph/load/bench")
-        total, graphs = release.count()
+        release.load_file(nq_path, ox.RdfFormat.N_QUADS, BASE + "graph/load/bench")
+        count, per_graph = release.count()
         release.publish(
             {
                 "base_uri": BASE,
-                "triples": total,
-                "graphs": graphs,
+                "triples": count,
+                "graphs": per_graph,
                 "documents": {},
                 "conforms": True,
             }
         )
     constants = dict(world.by_kind.items()) | {
         "prefixes": sorted({world.labels[i][:3].lower() for i in world.by_kind["person"]}),
-        "documents": sorted({q.graph_name.value for q in quads}),
+        "documents": sorted(set(graphs)),
     }
     (args.out / "constants.json").write_text(json.dumps(constants))
-    print(
-        f"{len(quads)} quads, {len(union)} distinct triples, {len(constants['documents'])} "
-        f"document graphs -> {args.out}"
-    )
+    distinct = f"{len(union)} distinct triples, " if union else ""
+    print(f"{total} quads, {distinct}{len(graphs)} document graphs -> {args.out}")
 
 
 if __name__ == "__main__":
