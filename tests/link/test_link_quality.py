@@ -60,7 +60,7 @@ def test_corpus_link_precision(corpus_scores: dict[str, Any]) -> None:
 @pytest.mark.xfail(
     reason="recall (33 of 77, 0.43) is bounded by the gazetteer's verified QIDs (about 290 of "
     "1,450 entries): the search tool holds no public data pairing a QID with the corpus's bases, "
-    "think tanks, newspapers, presses and most scholars; they need allygraph link --online + review",
+    "think tanks, newspapers, presses and most scholars; they need link --online + review",
     strict=True,
 )
 def test_corpus_link_recall(corpus_scores: dict[str, Any]) -> None:
