@@ -3,7 +3,8 @@
 The cases are the folders of ``tests/eval``: each has a ``gold.json`` with the mentions an
 annotator marked (offsets, type, entity id, verified QID or null) and either an
 ``input.txt`` (unseen texts, written for the evaluation) or a ``"path"`` to a corpus text.
-Folders named ``corpus-*`` form the *corpus* group, the others the *unseen* group. See
+Folders named ``corpus-*`` form the *corpus* group, ``unseen2-*`` the *unseen2* group (blind
+held-out texts), the others the *unseen* group. See
 ``docs/evaluation.md`` for the guidelines and the measured numbers.
 
 Usage:
@@ -42,7 +43,7 @@ CASES_DIR = REPO / "tests" / "eval"
 GAZETTEER_DIR = REPO / "data" / "gazetteer"
 LINKS_FILE = REPO / "data" / "links" / "accepted.yaml"
 TYPES = ("person", "treaty", "base", "organization", "publication", "state", "place", "event")
-GROUPS = ("corpus", "unseen")
+GROUPS = ("corpus", "unseen", "unseen2")
 
 
 class ExtractorMissingError(RuntimeError):
@@ -88,7 +89,8 @@ def load_cases(folder: Path = CASES_DIR) -> list[Case]:
             Span(m["start"], m["end"], m["text"], m["type"], m["entity"], m.get("qid"))
             for m in data["mentions"]
         ]
-        group = "corpus" if case_dir.name.startswith("corpus-") else "unseen"
+        group = case_dir.name.split("-", 1)[0] if "-" in case_dir.name else "unseen"
+        group = group if group in GROUPS else "unseen"
         cases.append(Case(case_dir.name, group, path, gold))
     return cases
 

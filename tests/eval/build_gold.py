@@ -51,6 +51,10 @@ UNSEEN: dict[str, str] = {
     "unseen-analysis-gsomia": "a news analysis",
     "unseen-encyclopedia-agreed-framework": "an encyclopedia paragraph",
     "unseen-thinktank-futenma": "a think-tank commentary",
+    "unseen2-news-humphreys": "a news feature (written blind, before any extractor run)",
+    "unseen2-press-statement-raa": "a foreign-ministry press release (written blind)",
+    "unseen2-history-normalization": "a historical overview with further reading (written blind)",
+    "unseen2-thinktank-minilateral": "a think-tank commentary (written blind)",
 }
 
 
