@@ -58,6 +58,24 @@ SPAN_FLOORS: dict[tuple[str, str, str], float] = {
     ("unseen", "overlap", "publication"): 0.88,
     ("unseen", "overlap", "state"): 0.89,
     ("unseen", "overlap", "treaty"): 0.88,
+    # unseen2: four blind held-out texts (commit 81921cc), measured before any change for them;
+    # publication has 3 gold mentions and no prediction yet (F1 undefined), so no floor.
+    ("unseen2", "exact", "all"): 0.73,
+    ("unseen2", "exact", "base"): 0.74,
+    ("unseen2", "exact", "event"): 0.20,
+    ("unseen2", "exact", "organization"): 0.71,
+    ("unseen2", "exact", "person"): 0.74,
+    ("unseen2", "exact", "place"): 0.75,
+    ("unseen2", "exact", "state"): 0.83,
+    ("unseen2", "exact", "treaty"): 0.60,
+    ("unseen2", "overlap", "all"): 0.79,
+    ("unseen2", "overlap", "base"): 0.74,
+    ("unseen2", "overlap", "event"): 0.51,
+    ("unseen2", "overlap", "organization"): 0.78,
+    ("unseen2", "overlap", "person"): 0.86,
+    ("unseen2", "overlap", "place"): 0.77,
+    ("unseen2", "overlap", "state"): 0.83,
+    ("unseen2", "overlap", "treaty"): 0.79,
 }
 # (group, level, measure) -> minimum link precision or recall.
 LINK_FLOORS: dict[tuple[str, str, str], float] = {
@@ -69,6 +87,10 @@ LINK_FLOORS: dict[tuple[str, str, str], float] = {
     ("unseen", "entities", "recall"): 0.79,
     ("unseen", "mentions", "precision"): 0.97,
     ("unseen", "mentions", "recall"): 0.81,
+    ("unseen2", "entities", "precision"): 0.95,
+    ("unseen2", "entities", "recall"): 0.84,
+    ("unseen2", "mentions", "precision"): 0.97,
+    ("unseen2", "mentions", "recall"): 0.88,
 }
 
 
@@ -178,5 +200,5 @@ def test_link_scores_stay_above_their_floor(key: tuple[str, str, str]) -> None:
 def test_extractor_runs_on_every_case() -> None:
     """The extractor produces mentions for every group (skips while it is not importable)."""
     report = _report()
-    for group in ("corpus", "unseen"):
+    for group in ("corpus", "unseen", "unseen2"):
         assert report[group]["span"]["exact"]["all"]["predicted"] > 0
