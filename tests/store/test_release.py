@@ -214,3 +214,21 @@ def test_a_bad_graph_in_a_batch_is_named(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match=rf"^{G1}2: cannot write the graph"):
             release.publish({})
     assert current_release(tmp_path) == first
+
+
+def test_a_large_bulk_write_is_compacted_at_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past OPTIMIZE_BYTES of bulk-loaded data the release is compacted, with data intact."""
+    import allygraph.store.release as release_module
+
+    monkeypatch.setattr(release_module, "OPTIMIZE_BYTES", 10)
+    with ReleaseWriter(tmp_path / "big") as release:
+        release.load_file(TRIPLE, ox.RdfFormat.N_TRIPLES, G1)
+        release.publish({})
+    published = open_published(tmp_path / "big")
+    assert published.release["optimized"] is True
+    assert _default(published.store) == {"one"}
+    monkeypatch.undo()
+    _publish(tmp_path / "small")
+    assert open_published(tmp_path / "small").release["optimized"] is False

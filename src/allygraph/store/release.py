@@ -157,6 +157,7 @@ class ReleaseWriter:
         self._removed: set[ox.Triple] = set()  # may leave the default graph at publish
         self._pending: dict[str, bytes] = {}  # graphs replace_graph holds back (flush)
         self._pending_bytes = 0
+        self._bulk_bytes = 0  # written with the bulk loader: compacted at publish (OPTIMIZE_BYTES)
         try:
             self.folder.mkdir(parents=True, exist_ok=False)
             copy = self.incremental and self.previous is not None
@@ -265,6 +266,7 @@ class ReleaseWriter:
                     for graph, data in batch.items()
                 )
                 self._db.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+                self._bulk_bytes += len(quads)
                 self._db.bulk_load(b"".join(batch.values()), format=_NT, to_graph=ox.DefaultGraph())
             else:
                 for graph, data in batch.items():
@@ -328,6 +330,7 @@ class ReleaseWriter:
             except BaseException as err:  # re-raised in the calling thread
                 failures.append(err)
 
+        self._bulk_bytes += source.stat().st_size if isinstance(source, Path) else len(source)
         copier = threading.Thread(target=copy_to_default, name="allygraph-default-graph")
         copier.start()
         try:
@@ -389,11 +392,18 @@ class ReleaseWriter:
         self.flush()
         self._prune_default()
         self._db.flush()
+        optimized = self._bulk_bytes >= OPTIMIZE_BYTES
+        if optimized:
+            # Each bulk load adds sorted files that overlap earlier ones; without a compaction
+            # every lookup of the published (read-only) release probes them all: at 10M
+            # triples a point query took 0.65 ms instead of 0.08 ms (benchmarks/scale).
+            self._db.optimize()
         info = {
             **info,
             "name": self.name,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "default_graph": "materialized",
+            "optimized": optimized,
         }
         self.write_file("release.json", json.dumps(info, indent=2, sort_keys=True).encode())
         del self._db  # close the database before readers open it
@@ -418,6 +428,9 @@ def _prune(root: Path, *, keep: str) -> None:
 
 
 _NT = ox.RdfFormat.N_TRIPLES
+
+OPTIMIZE_BYTES = 32 << 20
+"""Bulk-loaded data (bytes of RDF) from which :meth:`ReleaseWriter.publish` compacts the store."""
 
 BATCH_BYTES = 16 << 20
 """How much N-Triples :meth:`ReleaseWriter.replace_graph` holds back before writing."""
