@@ -429,7 +429,7 @@ def _prune(root: Path, *, keep: str) -> None:
 
 _NT = ox.RdfFormat.N_TRIPLES
 
-OPTIMIZE_BYTES = 32 << 20
+OPTIMIZE_BYTES = 512 << 20
 """Bulk-loaded data (bytes of RDF) from which :meth:`ReleaseWriter.publish` compacts the store."""
 
 BATCH_BYTES = 16 << 20
