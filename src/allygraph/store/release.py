@@ -185,10 +185,6 @@ class ReleaseWriter:
     def _graph_triples(self, node: ox.NamedNode) -> set[ox.Triple]:
         return {q.triple for q in self._db.quads_for_pattern(None, None, None, node)}
 
-    def _added(self, triples: Iterable[ox.Triple]) -> None:
-        """Copy triples a named graph gained into the default graph."""
-        self._db.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-
     def clear(self) -> None:
         """Empty the release being written (every graph, the default graph too)."""
         self._pending, self._pending_bytes = {}, 0
@@ -257,25 +253,21 @@ class ReleaseWriter:
             if self._db.contains_named_graph(node):
                 old[graph] = self._graph_triples(node)
                 self._db.remove_graph(node)
+        # Every graph of a batch is plain N-Triples (replace_graph re-serializes the rest):
+        # each line ends with " .\n" (a raw line break cannot occur in a term), so naming the
+        # graph before it makes N-Quads, parsed in Rust. An empty graph is only removed.
+        filled = {graph: data for graph, data in batch.items() if data}
         try:
-            if all(_plain_ntriples(data) for data in batch.values()):
-                # Each line of plain N-Triples ends with " .\n" (a raw line break cannot occur
-                # in a term), so naming the graph before it makes N-Quads, parsed in Rust.
+            if filled:
                 quads = b"".join(
                     data.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
-                    for graph, data in batch.items()
+                    for graph, data in filled.items()
                 )
                 self._db.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
                 self._bulk_bytes += len(quads)
-                self._db.bulk_load(b"".join(batch.values()), format=_NT, to_graph=ox.DefaultGraph())
-            else:
-                for graph, data in batch.items():
-                    parsed = [q.triple for q in ox.parse(data, format=_NT)]
-                    node = ox.NamedNode(graph)
-                    self._db.bulk_extend(
-                        ox.Quad(t.subject, t.predicate, t.object, node) for t in parsed
-                    )
-                    self._added(parsed)
+                self._db.bulk_load(
+                    b"".join(filled.values()), format=_NT, to_graph=ox.DefaultGraph()
+                )
         except (OSError, SyntaxError, ValueError) as err:
             culprit = _first_unparsable(batch) or ", ".join(batch)
             msg = f"{culprit}: cannot write the graph ({err})"
