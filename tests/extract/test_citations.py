@@ -372,3 +372,26 @@ def test_random_text_never_crashes(parts: list[str], n_notes: int) -> None:
     single = parse_citation(body)
     if single is not None:
         assert body[single.start : single.end] == single.raw
+
+
+@pytest.mark.parametrize(
+    "heading", ["Further reading", "Suggested Readings", "Selected bibliography"]
+)
+def test_bibliography_style_list_under_reading_heading(heading: str) -> None:
+    """Chicago bibliography entries under a reading-list heading: names end at their period."""
+    text = (
+        f"Body text.\n\n{heading}\n\n"
+        "Cha, Victor D. Alignment Despite Antagonism: The United States-Korea-Japan Security "
+        "Triangle. Stanford, CA: Stanford University Press, 1999.\n\n"
+        "Lee, Chong-Sik. Japan and Korea: The Political Dimension. Stanford, CA: Hoover "
+        "Institution Press, 1985.\n"
+    )
+    refs = parse_references(Document("reading", "", text, ""))
+    assert [(r.authors, r.title, r.year) for r in refs] == [
+        (
+            ("Victor D. Cha",),
+            "Alignment Despite Antagonism: The United States-Korea-Japan Security Triangle",
+            "1999",
+        ),
+        (("Chong-Sik Lee",), "Japan and Korea: The Political Dimension", "1985"),
+    ]

@@ -112,8 +112,9 @@ _PUB_FRAGMENT = re.compile(
     r"^[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z]{2})?\s*:\s*[^:]{2,80},\s*(?:1[5-9]|20)\d\d\)?\.?$"
 )
 _REFLIST_HEADING = re.compile(
-    r"^\s*(?:references|bibliography|works cited|sources|literature cited|select bibliography)"
-    r"\s*:?\s*$",
+    r"^\s*(?:references|bibliography|works cited|sources|literature cited|select bibliography"
+    r"|selected bibliography|further reading|suggested readings?|recommended readings?"
+    r"|sources and further reading|reading list)\s*:?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _LIST_NUMBER = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)])\s+")
@@ -456,10 +457,45 @@ def _parse_entry(text: str, lo: int, hi: int, method: Method = "auto") -> Parsed
         and crf_available()
         and (method == "crf" or (method == "auto" and _inverted_start(text, lo, hi)))
     ):
-        q = _with_crf(text, p)
+        q = _fix_inverted_author(text, _with_crf(text, p))
         if q.has("title") or method == "crf":
             return q
+    p = _fix_inverted_author(text, p)
     return p if p.has("title") or p.is_ibid or p.has("container") else None
+
+
+# An inverted name in a bibliography entry ends at the first period after its given names
+# and initials: "Cha, Victor D.", "Lee, Chong-Sik.", "Smith, J. A." The title follows.
+_INVERTED_NAME = re.compile(
+    r"[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?,\s+(?:[A-Z][\w’'\-]*\s){0,3}?[A-Z][\w’'\-]*\."
+    r"(?:\s?[A-Z]\.)*(?=\s)"
+)
+
+
+def _fix_inverted_author(text: str, p: ParsedCitation) -> ParsedCitation:
+    """Set an inverted name's bounds where a parser cut it short or let it run into the title.
+
+    "Cha, Victor D. Alignment Despite ..." and "Lee, Chong-Sik. Japan and Korea ..." are a
+    name, a period and a title; only the first author and the title beside it are moved.
+    """
+    first = p.first("author")
+    m = _INVERTED_NAME.match(text, p.start, p.end)
+    if first is None or m is None or first[0] != p.start or first[1] == m.end():
+        return p
+    lo, hi, cut = first[0], first[1], m.end()
+    near = range(min(hi, cut), max(hi, cut) + 3)
+    title = next(((s, e) for r, s, e in p.spans if r == "title" and s in near), None)
+    if title is None or title[1] <= cut + 1:
+        return p  # no title beside the name to take from or give back to: leave it alone
+    spans = []
+    for role, s, e in p.spans:
+        if (role, s, e) == ("author", lo, hi):
+            s, e = lo, cut
+        elif (s, e) == title and role == "title":
+            s = cut
+        spans.append((role, *trim_span(text, s, e)))
+    p.spans = spans
+    return p
 
 
 def _inverted_start(text: str, lo: int, hi: int) -> bool:
