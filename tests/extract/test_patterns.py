@@ -94,6 +94,24 @@ def test_organizations_by_head_noun() -> None:
     }
 
 
+def test_courts_embassies_coast_guards_and_numbered_units() -> None:
+    """Courts, embassies, coast guards and numbered units are organizations; a bare unit is not."""
+    text = (
+        "the Supreme Court of Korea ruled; China Coast Guard vessels; the Embassy of Japan; "
+        "the 51st Fighter Wing and the 8th Fighter Wing; the 2nd Infantry Division; "
+        "the Fighter Wing of any air force"
+    )
+    found = {(c.text, c.subtype) for c in find_organizations(text)}
+    assert found == {
+        ("Supreme Court of Korea", None),
+        ("China Coast Guard", "ArmedForce"),
+        ("Embassy of Japan", "GovernmentAgency"),
+        ("51st Fighter Wing", "MilitaryUnit"),
+        ("8th Fighter Wing", "MilitaryUnit"),
+        ("2nd Infantry Division", "MilitaryUnit"),
+    }
+
+
 def test_events() -> None:
     """Named wars, talks and incidents; a hypothetical "second Korean War" is not one."""
     text = (

@@ -135,3 +135,12 @@ def test_capitalized_treaty_short_form_is_the_nearest_treaty(gaz) -> None:
     treaties = [m for m in x.mentions if m.kind.value == "treaty"]
     assert [m.text for m in treaties][-1] == "Treaty"
     assert len({m.key for m in treaties}) == 1
+
+
+def test_state_inside_an_organization_name_is_not_a_mention(gaz) -> None:
+    """ "Senate of the Philippines", "China Coast Guard": one organization, no state inside."""
+    text = "The Senate of the Philippines met while China Coast Guard ships sailed."
+    spans = _spans(extract_document(_doc(text), gaz))
+    orgs = {("Senate of the Philippines", "organization"), ("China Coast Guard", "organization")}
+    assert orgs <= spans
+    assert not any(kind == "state" for _, kind in spans)

@@ -135,7 +135,17 @@ ORG_HEADS: dict[str, str | None] = {
     "Nations": "InternationalOrganization", "Union": None, "League": None, "Bank": None,
     "Fund": None, "Corporation": None, "Company": None, "Group": None, "Kikin": None,
     "Service": "GovernmentAgency", "Administration": "GovernmentAgency",
+    "Embassy": "GovernmentAgency", "Consulate": "GovernmentAgency", "Court": None,
+    "Tribunal": None, "Coast Guard": "ArmedForce", "Wing": "MilitaryUnit",
+    "Squadron": "MilitaryUnit", "Battalion": "MilitaryUnit",
 }  # fmt: skip
+# Unit heads that name a unit only after its number ("51st Fighter Wing", "III Corps").
+_NUMBERED_HEADS = frozenset(["Wing", "Squadron", "Battalion"])
+_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
+_ORDINAL_WORD = re.compile(_ORDINAL)
+_ORDINAL_RE = re.compile(
+    _ORDINAL + r"|[IVX]{1,5}|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth"
+)
 _TITLE_NOUNS = frozenset(
     [
         "Minister",
@@ -346,7 +356,8 @@ def _strip_leading(text: str, start: int, end: int) -> int:
         if not match:
             break
         word = match.group(0).strip().rstrip(".")
-        if word in _STOP or word in _MONTHS or word.lower() == word:
+        lower = word.lower() == word and not _ORDINAL_WORD.fullmatch(word)  # "51st" stays
+        if word in _STOP or word in _MONTHS or lower:
             start = match.end()
         else:
             break
@@ -686,7 +697,7 @@ _ACRO_RE = re.compile(_ACRO)
 _NEXT_WORD = re.compile(r"\s+([A-Z][a-z]+)")
 _ORG_HEAD = "|".join(sorted(ORG_HEADS, key=len, reverse=True))
 _ORG = _Anchored(
-    rf"(?:(?:{_CAP}|&)\s){{0,6}}",
+    rf"(?:{_ORDINAL}\s)?(?:(?:{_CAP}|&)\s){{0,6}}",
     rf"(?P<head>{_ORG_HEAD})(?![\w-])",
     rf"\s(?:of|for|on)\s(?:the\s)?{_CAP}(?:(?:\s(?:and|of|for|the|on|&))*\s{_CAP}){{0,8}}",
     ORG_HEADS,
@@ -704,6 +715,8 @@ def find_organizations(text: str) -> Iterator[Candidate]:
         pre = text[start : match.start("head")].split()
         if not pre and not match.group("tail"):
             continue
+        if match.group("head") in _NUMBERED_HEADS and not (pre and _ORDINAL_RE.fullmatch(pre[0])):
+            continue  # "the Fighter Wing" is generic; "51st Fighter Wing" names a unit
         acronyms = all(_ACRO_RE.fullmatch(w) for w in pre)
         if pre and all(w in DEMONYMS for w in pre) and not match.group("tail") and not acronyms:
             continue  # "Japanese Army": a description, not a name

@@ -373,11 +373,7 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         clash.sort(key=lambda k: k.start)
         same_span = any((k.start, k.end) == (c.start, c.end) for k in clash)
         inside = all(c.start <= k.start and k.end <= c.end for k in clash)
-        if (
-            inside
-            and not same_span
-            and not (len(clash) > 1 and any(k.kind is c.kind for k in clash))
-        ):
+        if inside and not same_span and sum(k.kind is c.kind for k in clash) < 2:
             extra = (c.text[: clash[0].start - c.start] + c.text[clash[-1].end - c.start :]).split()
             k = clash[0]
             if len(clash) == 1 and k.kind is c.kind and k.key and all(w in DEMONYMS for w in extra):
