@@ -124,7 +124,7 @@ def test_reordered_acronym_patterns_match_as_before(fast: re.Pattern[str], slow:
       "stressed|warned|announced|insisted|claimed|recalled|observed|remarked|asked|replied|"
       "suggested"),
      (pt._PLACE_TRIGGER, "Peninsula|Sea|Strait|Straits|Island|Islands|Prefecture|Province|Bay|"
-      "Ocean|River|Mountains?|Gulf|Mount|Isle")],
+      "Ocean|River|Mountains?|Gulf|Mount|Isle|Shoal|Reef|Line")],
 )  # fmt: skip
 def test_literal_words_are_word_bounded_matches(literals: pt._Literals, words: str) -> None:
     """Whole-word literal hits are the spans of the word alternation between boundaries."""

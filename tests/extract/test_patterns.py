@@ -165,3 +165,43 @@ def test_named_protests_are_events() -> None:
 
     assert [c.text for c in find_events("shaken by the Anpo protests of 1960")] == ["Anpo protests"]
     assert list(find_events("shaken by the recent protests")) == []
+
+
+def test_statements_plans_and_arrangements_after_a_name_are_treaties() -> None:
+    """ "Kono Statement", "Land Partnership Plan" are treaties; "Press Statement" is not."""
+    text = (
+        "the Kono Statement, the Land Partnership Plan, the Trilateral Information Sharing "
+        "Arrangement, the Camp David Principles, a Press Statement and an Action Plan"
+    )
+    assert {c.text for c in find_treaties(text)} == {
+        "Kono Statement",
+        "Land Partnership Plan",
+        "Trilateral Information Sharing Arrangement",
+        "Camp David Principles",
+    }
+    assert not list(find_bases(text))  # "Camp David Principles" is no base
+
+
+def test_lines_shoals_and_reefs_are_places() -> None:
+    """Named lines, shoals and reefs are places."""
+    text = "the Rhee Line, near Second Thomas Shoal and Mischief Reef"
+    assert {c.text for c in find_places(text)} == {
+        "Rhee Line",
+        "Second Thomas Shoal",
+        "Mischief Reef",
+    }
+
+
+def test_meeting_names_and_exercise_code_names() -> None:
+    """Numbered meetings drop the number, "and" joins words of one name, exercises their noun."""
+    text = (
+        "the Second Japan-Philippines Foreign and Defense Ministerial Meeting; the Occupation "
+        "and Korean War; the Freedom Edge exercise; the Camp David Principles and Camp David "
+        "Summit"
+    )
+    assert {c.text for c in find_events(text)} == {
+        "Japan-Philippines Foreign and Defense Ministerial Meeting",
+        "Korean War",
+        "Freedom Edge",
+        "Camp David Summit",
+    }

@@ -194,6 +194,21 @@ TREATY_HEADS = (
     "Treaty", "Agreement", "Agreements", "Accord", "Accords", "Pact", "Convention", "Protocol",
     "Joint Declaration", "Joint Statement", "Joint Communique", "Joint Communiqué",
     "Declaration", "Communique", "Communiqué", "Charter", "Framework", "Guidelines",
+    "Statement", "Plan", "Roadmap", "Arrangement", "Arrangements", "Principles",
+)  # fmt: skip
+# Heads that make a treaty only after a name ("Kono Statement", "Land Partnership Plan"), not
+# after generic words alone ("Press Statement", "Action Plan", "Basic Principles").
+_WEAK_TREATY_HEADS = frozenset(
+    ["Statement", "Plan", "Roadmap", "Arrangement", "Arrangements", "Principles"]
+)
+_GENERIC_TREATY_WORDS = frozenset(
+    [
+        "Press", "Policy", "Opening", "Closing", "Final", "Official", "Action", "Business",
+        "Strategic", "Joint", "National", "Basic", "Master", "Annual", "Mission", "Public",
+        "Summary", "Financial", "Budget", "Work", "Implementation", "Security", "Defense",
+        "Defence", "Development", "Peace", "Common", "General", "Guiding", "Five-Year",
+        "Chairman", "Chair", "Leaders", "Ministerial", "Trade", "Economic", "New",
+    ]
 )  # fmt: skip
 EVENT_HEADS: dict[str, str | None] = {
     "War": "War", "Crisis": "Crisis", "Incident": "Incident", "Talks": "Talks",
@@ -201,7 +216,7 @@ EVENT_HEADS: dict[str, str | None] = {
     "Conference": "Talks", "Negotiations": "Talks", "Uprising": "Crisis",
     "Revolution": "Crisis", "Invasion": "War", "Attack": "Incident", "Attacks": "Incident",
     "Bombing": "Incident", "Olympics": None, "Games": None, "Test": "Incident",
-    "Protests": "Crisis", "Protest": "Crisis",
+    "Protests": "Crisis", "Protest": "Crisis", "Meeting": "Talks", "Dialogue": "Talks",
 }  # fmt: skip
 # Heads of an acronym's expansion and the kind they make it.
 ACRONYM_HEADS: dict[str, EntityKind] = {
@@ -584,6 +599,9 @@ _BASE_CANON = {
 _BASE_PREFIXED = {"naval air station", "marine corps air station"}
 
 
+_NOT_BASE_WORDS = frozenset([*TREATY_HEADS, *EVENT_HEADS, "Trilateral", "Accords", "Process"])
+
+
 def find_bases(text: str) -> Iterator[Candidate]:
     """Find military bases: "Kadena Air Base", "Camp Zama", "Atsugi naval air station".
 
@@ -602,6 +620,8 @@ def find_bases(text: str) -> Iterator[Candidate]:
         name = match.group("name")
         if not _name_ok(name) or name in DEMONYMS:
             continue
+        if " " in name and name.split()[-1] in _NOT_BASE_WORDS:
+            continue  # "Camp David Principles", "Camp David Summit": named after the place
         head = match.group("head")
         yield _cand(text, match.start(), match.end(), EntityKind.BASE, label=f"{head} {name}")
 
@@ -687,6 +707,11 @@ def find_treaties(text: str) -> Iterator[Candidate]:
             continue  # "the Treaty" alone refers back; the resolver does not guess
         if text[start:start].isspace():
             continue
+        pre = text[start : match.start("head")].split()
+        if match.group("head") in _WEAK_TREATY_HEADS and all(
+            w in _GENERIC_TREATY_WORDS or w in DEMONYMS for w in pre
+        ):
+            continue
         end = match.end()
         yield _cand(text, start, end, EntityKind.TREATY, label=_plain_name(text[start:end]))
 
@@ -741,8 +766,9 @@ def find_organizations(text: str) -> Iterator[Candidate]:
 # --- events ----------------------------------------------------------------------------
 
 _EVENT_HEAD_CAP = "|".join(sorted(EVENT_HEADS, key=len, reverse=True))
+# Capitalized words, years, "and" between them, plural possessives ("Leaders' Summit").
 _EVENT_CAP = _Anchored(
-    rf"(?:(?:{_CAP}|\d{{4}})\s){{1,5}}",
+    rf"(?:(?:{_CAP}|\d{{4}})\s)(?:(?:and\s)?(?:{_CAP}'?|\d{{4}})\s){{0,6}}",
     rf"(?P<head>{_EVENT_HEAD_CAP})(?![\w-])",
     rf"\s(?:of|on)\s(?:\d{{4}}|{_CAP}(?:\s{_CAP}){{0,3}})",
     EVENT_HEADS,
@@ -791,6 +817,17 @@ _WAR_MODIFIER = re.compile(
     r"(?:an|ese|ish|ic|\d{4}|First|Second|Third|World|Cold|Gulf|Pacific|Civil|Iraq|Vietnam"
     r"|Korea|Afghanistan|Yom Kippur|Six-Day|Opium)$"
 )
+# Words joined by "and" inside one meeting's name ("Foreign and Defense Ministerial Meeting",
+# "Strategic and Economic Dialogue"); after other words an "and" joins two names.
+_JOINED_WORDS = frozenset(
+    [
+        "Foreign", "Defense", "Defence", "Economic", "Security", "Political", "Strategic",
+        "Trade", "Cultural", "Science", "Diplomatic", "Military", "Energy", "Investment",
+        "Maritime", "Technology", "Development", "Finance", "Financial", "Environment",
+    ]
+)  # fmt: skip
+# Meetings held in a numbered series: the number is not part of the name.
+_NUMBERED_MEETINGS = frozenset(["Meeting", "Dialogue", "Summit", "Talks", "Conference"])
 _HYPOTHETICAL = re.compile(r"(?:\b(?:a|an)\s+(?:second|new|third|future|another)\s|another\s)$")
 
 
@@ -804,7 +841,19 @@ def find_events(text: str) -> Iterator[Candidate]:
         start = _strip_leading(text, match.start(), match.start("head"))
         if start == match.start("head") or _HYPOTHETICAL.search(text[max(0, start - 16) : start]):
             continue
+        lo = start
+        for joint in re.finditer(r"(\S+) and ", text[lo : match.start("head")]):
+            if joint.group(1) not in _JOINED_WORDS:  # "Occupation and Korean War": two
+                start = lo + joint.end()
         head = match.group("head")
+        if head in _NUMBERED_MEETINGS:  # "the Second Japan-Philippines ... Meeting"
+            first = _ORDINAL_RE.match(text, start)
+            if (
+                first
+                and text[first.end() : first.end() + 1] == " "
+                and first.end() < match.start("head")
+            ):
+                start = first.end() + 1
         for prefix in ("Post-", "Pre-", "Anti-", "post-", "pre-", "anti-"):
             if text.startswith(prefix, start):
                 start += len(prefix)
@@ -832,15 +881,19 @@ def find_events(text: str) -> Iterator[Candidate]:
             continue
         head = low.group("head").capitalize()
         subtype = EVENT_HEADS.get(head) or EVENT_HEADS.get(head + "s") or "MilitaryExercise"
-        label = _plain_name(text[start : low.end()])
-        yield _cand(text, start, low.end(), EntityKind.EVENT, label=label, subtype=subtype)
+        end = low.end()
+        if subtype == "MilitaryExercise" and all(m[:1].isupper() for m in mods):
+            end = low.start("head") - 1  # "the Freedom Edge exercise": the code name
+        label = _plain_name(text[start:end])
+        yield _cand(text, start, end, EntityKind.EVENT, label=label, subtype=subtype)
 
 
 # --- places ----------------------------------------------------------------------------
 
 _PLACE = re.compile(
     rf"\b(?:(?P<pre>{_WORD}(?:\s{_WORD}){{0,2}})\s(?P<head>Peninsula|Sea|Strait|Straits|Island"
-    r"|Islands|Prefecture|Province|Bay|Ocean|River|Mountains?)|(?P<head2>Sea|Gulf|Strait|Bay"
+    r"|Islands|Prefecture|Province|Bay|Ocean|River|Mountains?|Shoal|Reef|Line)|(?P<head2>Sea|Gulf"
+    r"|Strait|Bay"
     rf"|Mount|Isle|Islands) of (?:the )?(?P<post>{_WORD}(?:\s{_WORD})?))(?![\w-])"
 )
 
@@ -848,7 +901,8 @@ _PLACE = re.compile(
 _PLACE_TRIGGER = _Literals(
     (
         "Peninsula", "Sea", "Strait", "Straits", "Island", "Islands", "Prefecture", "Province",
-        "Bay", "Ocean", "River", "Mountain", "Mountains", "Gulf", "Mount", "Isle",
+        "Bay", "Ocean", "River", "Mountain", "Mountains", "Gulf", "Mount", "Isle", "Shoal",
+        "Reef", "Line",
     )
 )  # fmt: skip
 

@@ -367,8 +367,8 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         if not clash:
             added.append(c)
             continue
-        if c.kind is EntityKind.EVENT and any(k.kind in _NOT_SWALLOWED for k in clash):
-            hidden.append(replace(c, hidden=True))  # "US-ROK military exercises": states stay
+        if c.kind is EntityKind.EVENT and _only_states_and_head(c, clash):
+            hidden.append(replace(c, hidden=True))  # "US-ROK Exercises": the states stay
             continue
         clash.sort(key=lambda k: k.start)
         same_span = any((k.start, k.end) == (c.start, c.end) for k in clash)
@@ -411,6 +411,21 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         and not (t.text.startswith(("The ", "the ")) and (t.start + 4, t.end) in named)
     ]  # fmt: skip
     return sorted(_longest(titles) + kept + _longest(hidden), key=lambda c: (c.start, c.end))
+
+
+def _only_states_and_head(event: Candidate, clash: list[Candidate]) -> bool:
+    """Whether an event pattern is its head noun after state and place names only.
+
+    "US-ROK Summit" is two state mentions and a common noun; "Japan-Philippines Foreign and
+    Defense Ministerial Meeting" names a meeting, which holds no state mention.
+    """
+    if not any(k.kind in _NOT_SWALLOWED for k in clash):
+        return False
+    rest = list(event.text)
+    for k in clash:
+        rest[max(0, k.start - event.start) : k.end - event.start] = " " * (k.end - k.start)
+    words = [w for w in _WORD_SPLIT.split("".join(rest)) if w and w not in _FUNCTION_WORDS]
+    return len(words) <= 1
 
 
 class _SpanIndex:
