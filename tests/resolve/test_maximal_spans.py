@@ -144,3 +144,17 @@ def test_state_inside_an_organization_name_is_not_a_mention(gaz) -> None:
     orgs = {("Senate of the Philippines", "organization"), ("China Coast Guard", "organization")}
     assert orgs <= spans
     assert not any(kind == "state" for _, kind in spans)
+
+
+def test_full_names_beat_title_forms_and_keep_suffixes(gaz) -> None:
+    """ "Prime Minister KISHIDA Fumio" is the full name; "Teodoro, Jr." keeps its suffix."""
+    text = (
+        "Prime Minister KISHIDA Fumio met Secretary Gilberto C. Teodoro, Jr. and "
+        "Nam Gwan-pyo, the ambassador."
+    )
+    spans = _spans(extract_document(_doc(text), gaz))
+    assert {
+        ("KISHIDA Fumio", "person"),
+        ("Gilberto C. Teodoro, Jr.", "person"),
+        ("Nam Gwan-pyo", "person"),
+    } <= spans

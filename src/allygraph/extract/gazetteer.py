@@ -262,7 +262,21 @@ class Gazetteer:
 
 
 def _longest(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
-    """Keep the longest of overlapping matches (earliest first on ties), in text order."""
+    """Keep the longest of overlapping matches (earliest first on ties), in text order.
+
+    A title + family form ("Prime Minister Kishida") that runs into a full name ("KISHIDA
+    Fumio", "Kang Sok-ju") gives way to it: the full name identifies the person.
+    """
+    kept = _longest_pass(found)
+    titled = [m for m in kept if m.form.strength is FormStrength.SECONDARY and " " in m.form.text]
+    full = [m for m in found if m.form.strength is FormStrength.PRIMARY]
+    drop = {
+        id(m) for m in titled if any(m.start < f.start < m.end < f.end for f in full)
+    }  # fmt: skip
+    return _longest_pass([m for m in found if id(m) not in drop]) if drop else kept
+
+
+def _longest_pass(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
     if not found:
         return []
     taken = bytearray(max(m.end for m in found))

@@ -534,8 +534,26 @@ def find_people(text: str, notes: bool = False) -> Iterator[Candidate]:
             found = _person(text, start, match.end("name"))
             if found:
                 yield found
+    for match in _KOREAN_NAME.finditer(text):
+        found = _person(text, match.start(), match.end())
+        if found:
+            yield found
     if notes:
         yield from _name_lists(text)
+
+
+# Korean names in the usual romanization: a family name, then a given name of two syllables
+# joined by a hyphen, the second in lower case ("Nam Gwan-pyo", "Kim Hak-sun", "Kang Sok-ju").
+_KOREAN_FAMILIES = (
+    "Kim|Lee|Yi|Rhee|Ri|Park|Pak|Choi|Choe|Jung|Chung|Jeong|Chong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang"
+    "|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Koh"
+    "|Moon|Mun|Yang|Son|Sohn|Bae|Baek|Paik|Heo|Huh|Nam|Noh|Roh|Ha|Kwak|Sung|Cha|Woo|Min|Na|Jin"
+    "|Chae|Won|Cheon|Bang|Hyun|Hyon|Ham|Byun|Yeo|Chu|Choo|Do|Seok|Suk|Gil|Ban|Wang|Ok|Maeng"
+    "|Tak|Kye|Ju|Joo|Ku|Koo|Gu|Pyo|Yeom|Eom|Um|Lyu|Ro|Kong|Gong|Yook|Yuk"
+)
+_KOREAN_NAME = re.compile(
+    rf"(?<![\w-])(?:{_KOREAN_FAMILIES})\s[A-Z][a-z]{{1,5}}-[a-z]{{1,5}}(?![\w-])"
+)
 
 
 def _name_list_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
@@ -690,9 +708,14 @@ _TREATY = _Anchored(
     rf"(?:(?:{_CAP}|\d{{4}})\s){{0,6}}",
     rf"(?P<head>{_TREATY_HEAD})\b",
     rf"\s(?:of|on|for|between|concerning|regarding)\s(?:the\s)?(?:{_CAP}|\d{{4}})"
-    rf"(?:(?:\s{_LINK})*\s(?:{_CAP}|\d{{4}})){{0,12}}",
+    rf"(?:(?:\s{_LINK})*\s(?:{_CAP}|\d{{4}})){{0,24}}",
     TREATY_HEADS,
 )
+# "the 11th Special Measures Agreement": the ordinal is in the name (a year before it mostly
+# is not: "the 2014 Trilateral Information Sharing Arrangement").
+_TREATY_NUMBER = re.compile(rf"(?:\b[Tt]he|\ba|\bits|\btheir)\s({_ORDINAL}\s)$")
+# "... Partnership in Pyongyang in June 2024": where and when it was signed is no part of it.
+_TREATY_IN = re.compile(r"\sin\s")
 
 
 def find_treaties(text: str) -> Iterator[Candidate]:
@@ -713,6 +736,12 @@ def find_treaties(text: str) -> Iterator[Candidate]:
         ):
             continue
         end = match.end()
+        if match.group("tail"):
+            cut = _TREATY_IN.search(text, match.end("head"), end)
+            end = cut.start() if cut else end
+        number = _TREATY_NUMBER.search(text, max(0, start - 16), start)
+        if number and text[start : start + 1].isupper():
+            start = number.start(1)
         yield _cand(text, start, end, EntityKind.TREATY, label=_plain_name(text[start:end]))
 
 

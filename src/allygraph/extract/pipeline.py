@@ -497,7 +497,23 @@ def collect_candidates(
         if mask.find(1, c.start, c.end) < 0
         and not (c.kind is EntityKind.EVENT and _HYPOTHETICAL.search(text[max(0, c.start - 12) : c.start]))  # noqa: E501
     ]  # fmt: skip
-    return _treaty_short_forms(text, _bare_base_names(text, _settle(found), mask), mask)
+    settled = _name_suffixes(text, _settle(found))
+    return _treaty_short_forms(text, _bare_base_names(text, settled, mask), mask)
+
+
+# "Gilberto C. Teodoro, Jr.", "Ferdinand R. Marcos Jr.": the suffix belongs to the name.
+_SUFFIX = re.compile(r"(?:,\s?|\s)(?:Jr|Sr)\.|\.")
+
+
+def _name_suffixes(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Extend people's full names over a following "Jr."/"Sr." (or its period)."""
+    out = []
+    for c in found:
+        m = _SUFFIX.match(text, c.end) if c.kind is EntityKind.PERSON and " " in c.text else None
+        if m and (m.group(0) != "." or c.text.endswith((" Jr", " Sr"))):
+            c = replace(c, end=m.end(), text=text[c.start : m.end()])
+        out.append(c)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
