@@ -3,8 +3,8 @@
 The cases are the folders of ``tests/eval``: each has a ``gold.json`` with the mentions an
 annotator marked (offsets, type, entity id, verified QID or null) and either an
 ``input.txt`` (unseen texts, written for the evaluation) or a ``"path"`` to a corpus text.
-Folders named ``corpus-*`` form the *corpus* group, ``unseen2-*`` the *unseen2* group (blind
-held-out texts), the others the *unseen* group. See
+Folders named ``corpus-*`` form the *corpus* group, ``unseen2-*`` and ``unseen3-*`` the
+*unseen2* and *unseen3* groups (blind held-out texts), the others the *unseen* group. See
 ``docs/evaluation.md`` for the guidelines and the measured numbers.
 
 Usage:
@@ -43,7 +43,7 @@ CASES_DIR = REPO / "tests" / "eval"
 GAZETTEER_DIR = REPO / "data" / "gazetteer"
 LINKS_FILE = REPO / "data" / "links" / "accepted.yaml"
 TYPES = ("person", "treaty", "base", "organization", "publication", "state", "place", "event")
-GROUPS = ("corpus", "unseen", "unseen2")
+GROUPS = ("corpus", "unseen", "unseen2", "unseen3")
 
 
 class ExtractorMissingError(RuntimeError):

@@ -205,3 +205,19 @@ def test_meeting_names_and_exercise_code_names() -> None:
         "Freedom Edge",
         "Camp David Summit",
     }
+
+
+def test_organization_names_with_and_clubs_and_unit_places() -> None:
+    """ "Iron and Steel Company" is one name; "Institute and ... Foundation" two; no "on X"."""
+    text = (
+        "the Pohang Iron and Steel Company; the Korea Institute and Japan Foundation; the 12th "
+        "Marine Regiment on Okinawa; the Council on Foreign Relations; the National Press Club"
+    )
+    assert {c.text for c in find_organizations(text)} == {
+        "Pohang Iron and Steel Company",
+        "Korea Institute",
+        "Japan Foundation",
+        "12th Marine Regiment",
+        "Council on Foreign Relations",
+        "National Press Club",
+    }

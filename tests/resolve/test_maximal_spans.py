@@ -158,3 +158,18 @@ def test_full_names_beat_title_forms_and_keep_suffixes(gaz) -> None:
         ("Gilberto C. Teodoro, Jr.", "person"),
         ("Nam Gwan-pyo", "person"),
     } <= spans
+
+
+def test_unit_after_its_parents_acronym_and_publisher_after_a_report_number(gaz) -> None:
+    """ "JASDF Northern Air Defense Force" is two names; a report number is no publisher."""
+    text = (
+        "The JASDF Northern Air Defense Force is at Misawa.\n\nReferences\n\n"
+        "Chanlett-Avery, E. (2019). The U.S.-Japan alliance (CRS Report No. RL33740). "
+        "Congressional Research Service.\n"
+    )
+    spans = _spans(extract_document(_doc(text), gaz))
+    assert {
+        ("JASDF", "organization"),
+        ("Northern Air Defense Force", "organization"),
+        ("Congressional Research Service", "organization"),
+    } <= spans

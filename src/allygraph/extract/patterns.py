@@ -136,7 +136,7 @@ ORG_HEADS: dict[str, str | None] = {
     "Fund": None, "Corporation": None, "Company": None, "Group": None, "Kikin": None,
     "Service": "GovernmentAgency", "Administration": "GovernmentAgency",
     "Embassy": "GovernmentAgency", "Consulate": "GovernmentAgency", "Court": None,
-    "Tribunal": None, "Coast Guard": "ArmedForce", "Wing": "MilitaryUnit",
+    "Tribunal": None, "Coast Guard": "ArmedForce", "Wing": "MilitaryUnit", "Club": None,
     "Squadron": "MilitaryUnit", "Battalion": "MilitaryUnit",
 }  # fmt: skip
 # Unit heads that name a unit only after its number ("51st Fighter Wing", "III Corps").
@@ -748,10 +748,12 @@ def find_treaties(text: str) -> Iterator[Candidate]:
 # --- organizations ---------------------------------------------------------------------
 
 _ACRO_RE = re.compile(_ACRO)
+# Head nouns that end a name: an "and" after one joins two names, not two words of one.
+_NAME_HEADS = frozenset([*TREATY_HEADS, *EVENT_HEADS, *ORG_HEADS, "Base", "Camp", "Station"])
 _NEXT_WORD = re.compile(r"\s+([A-Z][a-z]+)")
 _ORG_HEAD = "|".join(sorted(ORG_HEADS, key=len, reverse=True))
 _ORG = _Anchored(
-    rf"(?:{_ORDINAL}\s)?(?:(?:{_CAP}|&)\s){{0,6}}",
+    rf"(?:{_ORDINAL}\s)?(?:(?:{_CAP}|&)\s(?:and\s)?){{0,6}}",
     rf"(?P<head>{_ORG_HEAD})(?![\w-])",
     rf"\s(?:of|for|on)\s(?:the\s)?{_CAP}(?:(?:\s(?:and|of|for|the|on|&))*\s{_CAP}){{0,8}}",
     ORG_HEADS,
@@ -766,8 +768,14 @@ def find_organizations(text: str) -> Iterator[Candidate]:
     """
     for match in _ORG.finditer(text):
         start = _strip_leading(text, match.start(), match.start("head"))
+        lo = start
+        for joint in re.finditer(r"(\S+) and ", text[lo : match.start("head")]):
+            if joint.group(1) in _NAME_HEADS or joint.group(1) in DEMONYMS:
+                start = lo + joint.end()  # "the Korea Institute and Japan Foundation": two
         pre = text[start : match.start("head")].split()
         if not pre and not match.group("tail"):
+            continue
+        if pre and pre[0] == "and":
             continue
         if match.group("head") in _NUMBERED_HEADS and not (pre and _ORDINAL_RE.fullmatch(pre[0])):
             continue  # "the Fighter Wing" is generic; "51st Fighter Wing" names a unit
@@ -780,6 +788,10 @@ def find_organizations(text: str) -> Iterator[Candidate]:
         if after and after.group(1) in ORG_HEADS and not match.group("tail"):
             continue  # "Stanford University" inside "Stanford University Press"
         end = match.end()
+        if ORG_HEADS.get(match.group("head")) == "MilitaryUnit" and text.startswith(
+            " on ", match.end("head")
+        ):
+            end = match.end("head")  # "the 12th Marine Regiment on Okinawa"
         name = text[start:end]
         if any(w in _MONTHS for w in pre):
             continue

@@ -167,6 +167,11 @@ def _furniture(doc: Document) -> list[tuple[int, int]]:
     return [(z.start, z.end) for z in doc.zones if z.kind is ZoneKind.FURNITURE]
 
 
+# The end of another field before a publisher or place the parser ran into ("... 1966–2008.
+# Routledge", "(CRS Report No. RL33740). Congressional Research Service").
+_FIELD_BREAK = re.compile(r"[\d)\]]\.\s+(?=[A-Z])")
+
+
 def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[Candidate]:
     roles = {
         "author": EntityKind.PERSON, "editor": EntityKind.PERSON,
@@ -179,6 +184,9 @@ def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[
             kind = roles.get(role)
             if kind is None or end <= start:
                 continue
+            if kind is EntityKind.ORGANIZATION or kind is EntityKind.PLACE:
+                cut = list(_FIELD_BREAK.finditer(doc.text, start, end))
+                start = cut[-1].end() if cut else start  # "(No. RL33740). Congressional ..."
             surface = doc.text[start:end]
             if kind is EntityKind.PUBLICATION:
                 key = ref.container_key if role == "container" else ref.key
@@ -371,6 +379,10 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
             hidden.append(replace(c, hidden=True))  # "US-ROK Exercises": the states stay
             continue
         clash.sort(key=lambda k: k.start)
+        c = _after_owner_acronym(c, clash)
+        if c.start >= clash[-1].end:  # "JASDF Northern Air Defense Force": unit of JASDF
+            added.append(c)
+            continue
         same_span = any((k.start, k.end) == (c.start, c.end) for k in clash)
         inside = all(c.start <= k.start and k.end <= c.end for k in clash)
         if inside and not same_span and sum(k.kind is c.kind for k in clash) < 2:
@@ -411,6 +423,25 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         and not (t.text.startswith(("The ", "the ")) and (t.start + 4, t.end) in named)
     ]  # fmt: skip
     return sorted(_longest(titles) + kept + _longest(hidden), key=lambda c: (c.start, c.end))
+
+
+def _after_owner_acronym(c: Candidate, clash: list[Candidate]) -> Candidate:
+    """A unit named after its parent's acronym starts after it ("JASDF | Northern Air ...")."""
+    k = clash[0]
+    rest = c.text[k.end - c.start :]
+    if (
+        len(clash) == 1
+        and c.kind is EntityKind.ORGANIZATION
+        and k.kind is EntityKind.ORGANIZATION
+        and k.start == c.start
+        and k.text.isupper()
+        and rest.startswith(" ")
+        and len(rest.split()) >= 2
+    ):
+        start = k.end + 1
+        text = c.text[start - c.start :]
+        return replace(c, start=start, text=text, key=name_key(c.kind, text), label=text)
+    return c
 
 
 def _only_states_and_head(event: Candidate, clash: list[Candidate]) -> bool:
