@@ -55,6 +55,11 @@ UNSEEN: dict[str, str] = {
     "unseen2-press-statement-raa": "a foreign-ministry press release (written blind)",
     "unseen2-history-normalization": "a historical overview with further reading (written blind)",
     "unseen2-thinktank-minilateral": "a think-tank commentary (written blind)",
+    "unseen3-crs-report-okinawa": "a CRS-style report section with footnotes (written blind)",
+    "unseen3-yonhap-trilateral": "a wire-service news story (written blind)",
+    "unseen3-whitepaper-southwest": "a translated defense white paper passage (written blind)",
+    "unseen3-review-essay": "an academic review essay with APA references (written blind)",
+    "unseen3-webpage-timeline": "a web page timeline with site boilerplate (written blind)",
 }
 
 
