@@ -67,7 +67,19 @@ _NOTES_HEADING = re.compile(
     re.IGNORECASE,
 )
 _ABSTRACT_HEADING = re.compile(r"^\s*(?:abstract|summary)\s*:?\s*$", re.IGNORECASE)
-_NOTE_ITEM = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+(?=\S)")
+_NOTE_ITEM = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]|(\d{1,3})(?=\s+[A-Z“\"]))\s+(?=\S)")
+# A navigation or share bar: four or more short items between bars ("Home | Analysis | ...",
+# "Share this: Facebook | X | LinkedIn | Email", "Privacy Policy | Terms of Use | Contact").
+_BAR_ITEM = re.compile(r"[^|.!?]{1,40}")
+# A cookie or consent notice.
+_CONSENT = re.compile(r"\bcookies?\b.*\b(?:consent|accept|manage|preferences|agree)", re.I)
+# Headings after which the lines up to the next blank line are links to other pages.
+_LINK_LIST_HEADING = re.compile(
+    r"^\s*(?:related\s+(?:articles?|posts?|stories|content|reading)|read\s+more|more\s+from\b.*"
+    r"|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)"
+    r"|popular\s+(?:posts|articles)|trending|latest\s+(?:news|articles|posts))\s*:?\s*$",
+    re.IGNORECASE,
+)
 _EMAIL_LINE = re.compile(r"^\s*(?:e-?mail:?\s*)?\S+@\S+\s*$|\[email\s+protected\]", re.I)
 
 
@@ -80,11 +92,23 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
         pos += len(raw)
 
 
+def _is_bar(line: str) -> bool:
+    """Whether a line is a navigation or share bar (not a byline: "By X | Updated ...")."""
+    items = line.split("|")
+    return (
+        len(items) >= 4
+        and not line.lower().startswith("by ")
+        and all(_BAR_ITEM.fullmatch(item.strip()) for item in items if item.strip())
+    )
+
+
 def _classify(line: str, in_metadata_block: bool) -> ZoneKind | None:
     stripped = line.strip()
     if not stripped:
         return None
     if _FURNITURE.match(stripped) or (_EMAIL_LINE.search(stripped) and len(stripped) < 60):
+        return ZoneKind.FURNITURE
+    if _is_bar(stripped) or _CONSENT.search(stripped):
         return ZoneKind.FURNITURE
     if _METADATA.match(stripped):
         return ZoneKind.METADATA
@@ -120,11 +144,17 @@ def split_zones(text: str) -> tuple[tuple[Zone, ...], tuple[Note, ...]]:
             notes.append(Note(open_note[0], open_note[1], last_note_end))
             open_note = None
 
+    in_links = False  # after a "Related articles" heading, until a blank line
     for start, end, line in _lines(text):
         stripped = line.strip()
         if not stripped:
+            in_links = False
             continue
-        if not seen_title and not _FURNITURE.match(stripped):
+        if in_links or (seen_title and _LINK_LIST_HEADING.match(stripped)):
+            in_links = True
+            kinds.append((start, end, ZoneKind.FURNITURE))
+            continue
+        if not seen_title and _classify(stripped, False) is not ZoneKind.FURNITURE:
             seen_title = True
             kinds.append((start, end, ZoneKind.TITLE))
             continue
@@ -150,7 +180,7 @@ def split_zones(text: str) -> tuple[tuple[Zone, ...], tuple[Note, ...]]:
             item = _NOTE_ITEM.match(line)
             if item:
                 close_note()
-                number = int(item.group(1) or item.group(2))
+                number = int(item.group(1) or item.group(2) or item.group(3))
                 open_note = (number, start + item.end())
                 last_note_end = end
                 kinds.append((start + item.end(), end, ZoneKind.NOTES))
