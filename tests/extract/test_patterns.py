@@ -7,6 +7,7 @@ import pytest
 from allygraph.extract.patterns import (
     find_acronyms,
     find_bases,
+    find_documents,
     find_events,
     find_organizations,
     find_people,
@@ -204,6 +205,13 @@ def test_named_protests_are_events() -> None:
             {"Pohang Iron and Steel Company", "Korea Institute", "Japan Foundation",
              "12th Marine Regiment", "Council on Foreign Relations", "National Press Club"},
             id="'and' inside organization names, clubs, no 'on <place>' after a unit",
+        ),
+        pytest.param(
+            find_documents,
+            "the government approved the National Security Strategy, the first ROK National "
+            "Security Strategy report and the Defense Buildup Program; a security strategy",
+            {"National Security Strategy", "Defense Buildup Program"},
+            id="named policy documents, without a state before them",
         ),
     ],
 )  # fmt: skip

@@ -173,3 +173,17 @@ def test_unit_after_its_parents_acronym_and_publisher_after_a_report_number(gaz)
         ("Northern Air Defense Force", "organization"),
         ("Congressional Research Service", "organization"),
     } <= spans
+
+
+def test_apa_corporate_author_and_report_number_stay_out_of_titles(gaz) -> None:
+    """ "Ministry of Defense. (2023). Defense of Japan 2023.": the title is the last part."""
+    text = (
+        "Body.\n\nReferences\n\n"
+        "Ministry of Defense. (2023). Defense of Japan 2023.\n"
+        "Chanlett-Avery, E. (2019). The U.S.-Japan alliance (CRS Report No. RL33740). "
+        "Congressional Research Service.\n"
+    )
+    titles = {
+        m.text for m in extract_document(_doc(text), gaz).mentions if m.kind.value == "publication"
+    }
+    assert {"Defense of Japan 2023", "The U.S.-Japan alliance"} <= titles

@@ -453,7 +453,15 @@ def _person_forms(entry: GazetteerEntry) -> Iterator[tuple[str, FormStrength]]:
         yield f"{post.post} {family}", FormStrength.SECONDARY
     for title in _PERSON_TITLES:
         yield f"{title} {family}", FormStrength.SECONDARY
-    yield family, FormStrength.SECONDARY
+    if family not in _WORD_FAMILIES:
+        yield family, FormStrength.SECONDARY
+
+
+# Family names that are also English words starting sentences ("No formal talks", "Oh", "So
+# far"): alone they are not matched; with a title or the given name they are.
+_WORD_FAMILIES = frozenset(
+    ["No", "An", "Oh", "So", "Do", "Ma", "Ha", "Go", "In", "On", "Ok", "Won"]
+)
 
 
 def _entry_forms(entry: GazetteerEntry) -> Iterator[tuple[str, FormStrength, bool]]:

@@ -1122,6 +1122,39 @@ def _pair(
     return long, short
 
 
+# --- policy documents -------------------------------------------------------------------
+
+_DOCUMENT_HEADS = (
+    "Security Strategy", "Defense Strategy", "Defence Strategy", "Military Strategy",
+    "Indo-Pacific Strategy", "Posture Review", "Defense Review", "White Paper",
+    "Buildup Program", "Defense Program",
+)  # fmt: skip
+_DOCUMENT_HEAD = "|".join(h.replace(" ", r"\s") for h in _DOCUMENT_HEADS)
+_DOCUMENT = _Anchored(
+    rf"(?:(?:{_CAP}|\d{{4}})\s){{0,4}}",
+    rf"(?P<head>{_DOCUMENT_HEAD})(?![\w-])",
+    r"(?!)",
+    _DOCUMENT_HEADS,
+)
+
+
+def find_documents(text: str) -> Iterator[Candidate]:
+    """Find named policy documents: "National Security Strategy", "Nuclear Posture Review".
+
+    >>> [c.text for c in find_documents("the 2022 National Defense Strategy and the Cabinet")]
+    ['National Defense Strategy']
+    """
+    for match in _DOCUMENT.finditer(text):
+        start = _strip_leading(text, match.start(), match.start("head"))
+        for word in text[start : match.start("head")].split():
+            if word not in DEMONYMS:
+                break
+            start = text.index(word, start) + len(word) + 1  # "ROK | National Security ..."
+        if start < match.start("head") or match.group("head") == "Indo-Pacific Strategy":
+            name = text[start : match.end()]
+            yield _cand(text, start, match.end(), EntityKind.PUBLICATION, label=_plain_name(name))
+
+
 def find_patterns(text: str, *, notes: bool = True) -> list[Candidate]:
     """Run every pattern over ``text`` and return the candidates (overlaps not yet settled)."""
     found: list[Candidate] = []
@@ -1131,6 +1164,7 @@ def find_patterns(text: str, *, notes: bool = True) -> list[Candidate]:
     found += find_organizations(text)
     found += find_events(text)
     found += find_places(text)
+    found += find_documents(text)
     if notes:
         found += find_publication_places(text)
     for long, short in find_acronyms(text):

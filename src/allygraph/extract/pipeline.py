@@ -172,6 +172,23 @@ def _furniture(doc: Document) -> list[tuple[int, int]]:
 _FIELD_BREAK = re.compile(r"[\d)\]]\.\s+(?=[A-Z])")
 
 
+# An APA corporate author and year before a title ("Ministry of Defense. (2023). Defense of
+# Japan 2023"), and a report number after it ("The U.S.-Japan alliance (CRS Report No").
+_AUTHOR_YEAR = re.compile(r"\.\s\(\d{4}[a-z]?\)\.\s")
+_OPEN_PAREN = re.compile(r"\s\((?![^()]*\))")
+
+
+def _title_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """A cited title's span without an author-year prefix or an unclosed parenthesis."""
+    lead = _AUTHOR_YEAR.search(text, start, end)
+    if lead:
+        start = lead.end()
+    tail = _OPEN_PAREN.search(text[start:end])
+    if tail:
+        end = start + tail.start()
+    return start, end
+
+
 def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[Candidate]:
     roles = {
         "author": EntityKind.PERSON, "editor": EntityKind.PERSON,
@@ -187,6 +204,8 @@ def _reference_candidates(doc: Document, refs: Iterable[Reference]) -> Iterable[
             if kind is EntityKind.ORGANIZATION or kind is EntityKind.PLACE:
                 cut = list(_FIELD_BREAK.finditer(doc.text, start, end))
                 start = cut[-1].end() if cut else start  # "(No. RL33740). Congressional ..."
+            if kind is EntityKind.PUBLICATION:
+                start, end = _title_bounds(doc.text, start, end)
             surface = doc.text[start:end]
             if kind is EntityKind.PUBLICATION:
                 key = ref.container_key if role == "container" else ref.key
