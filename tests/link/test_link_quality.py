@@ -58,8 +58,8 @@ def test_corpus_link_precision(corpus_scores: dict[str, Any]) -> None:
 
 
 @pytest.mark.xfail(
-    reason="recall (33 of 77, 0.43) is bounded by the gazetteer's verified QIDs (about 290 of "
-    "1,450 entries): the search tool holds no public data pairing a QID with the corpus's bases, "
+    reason="recall (34 of 77, 0.44) is bounded by the gazetteer's verified QIDs (about 300 of "
+    "2,600 entries): the search tool holds no public data pairing a QID with the corpus's bases, "
     "think tanks, newspapers, presses and most scholars; they need link --online + review",
     strict=True,
 )
