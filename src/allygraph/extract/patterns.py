@@ -760,6 +760,23 @@ _ORG = _Anchored(
 )
 
 
+_JOINT = re.compile(r"(\S+) and ")
+
+
+def _after_joints(
+    text: str, start: int, head: int, words: frozenset[str], *, inside: bool = False
+) -> int:
+    """Where a name before ``head`` starts once an "and" that joins two names is cut off.
+
+    An "and" joins two names after a word of ``words`` (or, with ``inside``, after a word
+    not in ``words``, which then lists the words an "and" may join inside one name).
+    """
+    for joint in _JOINT.finditer(text, start, head):
+        if (joint.group(1) in words) != inside:
+            start = joint.end()
+    return start
+
+
 def find_organizations(text: str) -> Iterator[Candidate]:
     """Find organizations by their head noun: "Ministry of X", "X Institute", "X Shimbun".
 
@@ -768,10 +785,8 @@ def find_organizations(text: str) -> Iterator[Candidate]:
     """
     for match in _ORG.finditer(text):
         start = _strip_leading(text, match.start(), match.start("head"))
-        lo = start
-        for joint in re.finditer(r"(\S+) and ", text[lo : match.start("head")]):
-            if joint.group(1) in _NAME_HEADS or joint.group(1) in DEMONYMS:
-                start = lo + joint.end()  # "the Korea Institute and Japan Foundation": two
+        # "the Korea Institute and Japan Foundation": two names
+        start = _after_joints(text, start, match.start("head"), _NAME_HEADS | DEMONYMS)
         pre = text[start : match.start("head")].split()
         if not pre and not match.group("tail"):
             continue
@@ -882,10 +897,8 @@ def find_events(text: str) -> Iterator[Candidate]:
         start = _strip_leading(text, match.start(), match.start("head"))
         if start == match.start("head") or _HYPOTHETICAL.search(text[max(0, start - 16) : start]):
             continue
-        lo = start
-        for joint in re.finditer(r"(\S+) and ", text[lo : match.start("head")]):
-            if joint.group(1) not in _JOINED_WORDS:  # "Occupation and Korean War": two
-                start = lo + joint.end()
+        # "Occupation and Korean War": two names; "Foreign and Defense Ministerial Meeting": one
+        start = _after_joints(text, start, match.start("head"), _JOINED_WORDS, inside=True)
         head = match.group("head")
         if head in _NUMBERED_MEETINGS:  # "the Second Japan-Philippines ... Meeting"
             first = _ORDINAL_RE.match(text, start)
