@@ -728,8 +728,6 @@ def find_treaties(text: str) -> Iterator[Candidate]:
         start = _strip_leading(text, match.start(), match.start("head"))
         if start == match.start("head") and not match.group("tail"):
             continue  # "the Treaty" alone refers back; the resolver does not guess
-        if text[start:start].isspace():
-            continue
         pre = text[start : match.start("head")].split()
         if match.group("head") in _WEAK_TREATY_HEADS and all(
             w in _GENERIC_TREATY_WORDS or w in DEMONYMS for w in pre
